@@ -1,0 +1,1 @@
+"""The ``session-tui`` command line: the app, and commands for scripts and cron."""

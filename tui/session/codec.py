@@ -1,0 +1,217 @@
+"""Lossless conversion between the Go JSON objects and ``Session``/``Message``.
+
+Decoding checks every field's JSON type and raises :class:`FormatError`
+naming the field. Encoding writes the Go keys in Go's order, then any keys
+this version does not know, and reuses the original JSON value of every
+field whose decoded value was not changed (so a nanosecond timestamp, a
+``null`` string or an exotic offset survives an edit of another field).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from .gotime import format_time, parse_time
+from .model import Message, Session
+from .status import parse_status
+
+Json = Any
+
+
+class FormatError(ValueError):
+    """A JSON value does not have the shape the Go format requires."""
+
+
+def json_kind(value: Json) -> str:
+    """The JSON name of a decoded value's type, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def decode_str(value: Json, name: str) -> str:
+    """A Go string field: a JSON string, or ``null`` read as ``""``."""
+    if type(value) is str:
+        return value
+    if value is None:
+        return ""
+    raise FormatError(f"{name} must be a string, not {json_kind(value)}")
+
+
+def decode_time(value: Json, name: str) -> datetime | None:
+    """A Go ``time.Time`` field; the zero time and ``null`` read as ``None``."""
+    if type(value) is str:
+        try:
+            return parse_time(value)
+        except ValueError as exc:
+            raise FormatError(f"{name}: {exc}") from None
+    if value is None:
+        return None
+    raise FormatError(f"{name} must be an RFC 3339 time string, not {json_kind(value)}")
+
+
+def decode_object(value: Json, name: str) -> dict[str, Json] | None:
+    """A Go ``map[string]interface{}`` field: a JSON object or ``null``."""
+    if value is None or type(value) is dict:
+        return value
+    raise FormatError(f"{name} must be an object or null, not {json_kind(value)}")
+
+
+def decode_array(value: Json, name: str) -> list[Json] | None:
+    """A Go slice field: a JSON array or ``null``."""
+    if value is None or type(value) is list:
+        return value
+    raise FormatError(f"{name} must be an array or null, not {json_kind(value)}")
+
+
+def require_object(value: Json, name: str) -> dict[str, Json]:
+    """A Go struct value: must be a JSON object."""
+    if type(value) is dict:
+        return value
+    raise FormatError(f"{name} must be an object, not {json_kind(value)}")
+
+
+def decode_message(raw: Json, index: int) -> Message:
+    """Decode one element of ``Messages``."""
+    where = f"Messages[{index}]"
+    raw = require_object(raw, where)
+    get = raw.get
+    return Message(
+        role=decode_str(get("Role"), f"{where}.Role"),
+        content=decode_str(get("Content"), f"{where}.Content"),
+        summary=decode_str(get("Summary"), f"{where}.Summary"),
+        timestamp=decode_time(get("Timestamp"), f"{where}.Timestamp"),
+        _source=raw,
+    )
+
+
+def decode_session(raw: Json) -> Session:
+    """Decode one element of ``items`` into a :class:`Session`."""
+    raw = require_object(raw, "session")
+    get = raw.get
+    array = decode_array(get("Messages"), "Messages")
+    history = None if array is None else [decode_message(m, i) for i, m in enumerate(array)]
+    return Session(
+        id=decode_str(get("ID"), "ID"),
+        chat_id=decode_str(get("ChatID"), "ChatID"),
+        agent=decode_str(get("Agent"), "Agent"),
+        project=decode_str(get("Project"), "Project"),
+        status=parse_status(decode_str(get("Status"), "Status")),
+        request=decode_str(get("Request"), "Request"),
+        response=decode_str(get("Response"), "Response"),
+        error=decode_str(get("Error"), "Error"),
+        created_at=decode_time(get("CreatedAt"), "CreatedAt"),
+        last_activity=decode_time(get("LastActivity"), "LastActivity"),
+        expires_at=decode_time(get("ExpiresAt"), "ExpiresAt"),
+        context=copy.deepcopy(decode_object(get("Context"), "Context")),
+        messages=history,
+        permission_mode=decode_str(get("PermissionMode"), "PermissionMode"),
+        _source=raw,
+    )
+
+
+# -- encoding ---------------------------------------------------------------
+
+
+def _encode_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return str.__str__(value)  # a plain str, also for Status members
+
+
+def _encode_object(value: Any) -> Json:
+    if value is not None and not isinstance(value, dict):
+        raise TypeError(f"context must be a dict or None, got {type(value).__name__}")
+    return value
+
+
+def same_json(a: Json, b: Json) -> bool:
+    """Deep equality that tells ``1``, ``1.0`` and ``True`` apart."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return a.keys() == b.keys() and all(same_json(v, b[k]) for k, v in a.items())
+    if type(a) is list:
+        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
+# (JSON key, attribute, decoder, encoder) in Go's field order.
+_Field = tuple[str, str, Callable[[Json, str], Any], Callable[[Any], Json]]
+_STR = (decode_str, _encode_str)
+_TIME = (decode_time, format_time)
+SESSION_FIELDS: tuple[_Field, ...] = (
+    ("ID", "id", *_STR),
+    ("ChatID", "chat_id", *_STR),
+    ("Agent", "agent", *_STR),
+    ("Project", "project", *_STR),
+    ("Status", "status", *_STR),
+    ("Request", "request", *_STR),
+    ("Response", "response", *_STR),
+    ("Error", "error", *_STR),
+    ("CreatedAt", "created_at", *_TIME),
+    ("LastActivity", "last_activity", *_TIME),
+    ("ExpiresAt", "expires_at", *_TIME),
+    ("Context", "context", decode_object, _encode_object),
+    ("Messages", "messages", decode_array, lambda value: value),  # handled below
+    ("PermissionMode", "permission_mode", *_STR),
+)
+MESSAGE_FIELDS: tuple[_Field, ...] = (
+    ("Role", "role", *_STR),
+    ("Content", "content", *_STR),
+    ("Summary", "summary", *_STR),
+    ("Timestamp", "timestamp", *_TIME),
+)
+
+
+def _unchanged(decode: Callable[[Json, str], Any], raw: Json, value: Any) -> bool:
+    try:
+        before = decode(raw, "")
+    except FormatError:
+        return False
+    if isinstance(before, datetime) or isinstance(value, datetime):
+        return type(before) is type(value) and before == value
+    return same_json(before, value) or (isinstance(value, str) and before == value)
+
+
+def _encode(obj: Session | Message, fields: tuple[_Field, ...]) -> dict[str, Json]:
+    source = obj._source or {}
+    out: dict[str, Json] = {}
+    for key, attr, decode, encode in fields:
+        value = getattr(obj, attr)
+        if key == "Messages":
+            out[key] = None if value is None else [encode_message(m) for m in value]
+        elif key in source and _unchanged(decode, source[key], value):
+            out[key] = source[key]
+        else:
+            try:
+                out[key] = encode(value)
+            except TypeError as exc:
+                raise TypeError(f"{key}: {exc}") from None
+    for key, value in source.items():
+        if key not in out:
+            out[key] = value
+    return out
+
+
+def encode_message(message: Message) -> dict[str, Json]:
+    """The Go JSON object for a message, keeping what its source had."""
+    return _encode(message, MESSAGE_FIELDS)
+
+
+def encode_session(session: Session) -> dict[str, Json]:
+    """The Go JSON object for a session, keeping what its source had."""
+    return _encode(session, SESSION_FIELDS)

@@ -1,0 +1,27 @@
+"""Errors raised by the session library.
+
+Every message says what is wrong and where (file, line and column, or
+session id), in one line, so the CLI and the app can show it as it is.
+"""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base class of every error about a session file or store."""
+
+
+class CorruptStoreError(StoreError):
+    """The file is not a valid session file (bad JSON, wrong types, ...)."""
+
+
+class UnsupportedVersionError(StoreError):
+    """The file was written by a newer format version than this one reads."""
+
+
+class StoreAccessError(StoreError):
+    """The file cannot be read or written (missing permission, a directory...)."""
+
+
+class StoreLockTimeout(StoreError):
+    """Another process held the file's lock for too long."""

@@ -1,0 +1,88 @@
+"""The session data model: ``Message``, ``Session`` and ``Config``.
+
+Field defaults are Go's zero values (``""`` for strings, ``None`` for times,
+maps and slices). Each ``Session`` and ``Message`` decoded from a file keeps
+the JSON object it came from in ``_source`` so that saving it again keeps
+whatever this version did not change or does not know: nanosecond
+timestamps, their offsets, escaping-independent values and unknown keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from .status import Status
+
+
+@dataclass
+class Message:
+    """One entry of a session's history (Go ``Message``)."""
+
+    role: str = ""
+    content: str = ""
+    summary: str = ""
+    timestamp: datetime | None = None
+    #: The JSON object this message was read from (private; keeps unknown keys).
+    _source: dict[str, Any] | None = field(
+        default=None, repr=False, compare=False, kw_only=True
+    )
+
+
+@dataclass
+class Session:
+    """An agent session bound to a (chat, agent, project) (Go ``Session``)."""
+
+    id: str = ""
+    chat_id: str = ""
+    agent: str = ""
+    project: str = ""
+    #: A :class:`Status`, or the raw string of a status this version does not know.
+    status: Status | str = ""
+    request: str = ""
+    response: str = ""
+    error: str = ""
+    created_at: datetime | None = None
+    last_activity: datetime | None = None
+    #: ``None`` means persistent: the session never expires.
+    expires_at: datetime | None = None
+    context: dict[str, Any] | None = None
+    messages: list[Message] | None = None
+    permission_mode: str = ""
+    #: The JSON object this session was read from (private; keeps unknown keys).
+    _source: dict[str, Any] | None = field(
+        default=None, repr=False, compare=False, kw_only=True
+    )
+
+    @property
+    def persistent(self) -> bool:
+        """True when the session has no expiry time."""
+        return self.expires_at is None
+
+
+@dataclass
+class Config:
+    """Manager settings (Go ``Config``)."""
+
+    #: How long a new session lives before it expires.
+    timeout: timedelta = timedelta(minutes=30)
+    #: Ended sessions idle longer than this are dropped by the background loop.
+    message_retention: timedelta = timedelta(days=7)
+    #: How often the background loops run.
+    cleanup_interval: timedelta = timedelta(minutes=5)
+
+
+class _Timed(Protocol):
+    created_at: datetime | None
+    last_activity: datetime | None
+
+
+def by_last_activity(item: _Timed) -> tuple[bool, datetime]:
+    """Sort key: least recently active first, never-active before all."""
+    return (item.last_activity is not None, item.last_activity or datetime.min)
+
+
+def by_created(item: _Timed) -> tuple[bool, datetime]:
+    """Sort key: oldest first, unset creation times before all."""
+    return (item.created_at is not None, item.created_at or datetime.min)

@@ -1,0 +1,180 @@
+"""``SessionSummary``: what a list or a tree shows of a session, without its history."""
+
+from __future__ import annotations
+
+import re
+from itertools import chain
+from operator import itemgetter
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from .codec import decode_session
+from .gotime import STRICT_TIME_PATTERN, parse_time
+from .model import Session
+from .status import ENDED_STATUSES, LIVE_STATUSES, Status, parse_status
+
+fromisoformat = datetime.fromisoformat
+
+# A session's three times, one per line, each a valid RFC 3339 time with fields
+# in range (a day past the month's end is caught by fromisoformat after).
+_SESSION_TIMES = re.compile(rf"{STRICT_TIME_PATTERN}\n{STRICT_TIME_PATTERN}\n{STRICT_TIME_PATTERN}\Z")
+
+
+class SessionSummary(NamedTuple):
+    """The fields of a session that lists, filters and counts need.
+
+    Built straight from the file's JSON (every field validated); the message
+    history is counted but not kept. Decode the full :class:`Session` with
+    :meth:`Snapshot.session` when it is needed. (A named tuple: tens of
+    thousands are built each time a large file is opened.)
+    """
+
+    id: str
+    chat_id: str
+    agent: str
+    project: str
+    status: Status | str
+    request: str
+    error: str
+    created_at: datetime | None
+    last_activity: datetime | None
+    expires_at: datetime | None
+    message_count: int
+    permission_mode: str
+
+    @property
+    def persistent(self) -> bool:
+        """True when the session never expires."""
+        return self.expires_at is None
+
+    def is_stale(self, now: datetime) -> bool:
+        """A pending or running session past its expiry: its owner is likely gone."""
+        return self.status in LIVE_STATUSES and self.expires_at is not None and self.expires_at < now
+
+    def is_ended(self, now: datetime) -> bool:
+        """Closed, expired, or past its expiry time."""
+        return self.status in ENDED_STATUSES or (
+            self.expires_at is not None and self.expires_at < now
+        )
+
+    def idle_for(self, now: datetime) -> timedelta | None:
+        """Time since the last activity, or ``None`` if it was never set."""
+        return None if self.last_activity is None else now - self.last_activity
+
+
+def summarize(raw: Any, session_id: str) -> SessionSummary:
+    """Validate one session's JSON object and summarize it.
+
+    Raises :class:`~tui.session.codec.FormatError` naming the bad field.
+    This runs once per session when a file is opened, so the common case
+    (every field present with its proper type) is checked in bulk; anything
+    unusual takes the precise path of :func:`decode_session`.
+    """
+    fields = _fast_fields(raw)
+    if fields is not None:
+        chat_id, agent, project, status, request, error, permission_mode, created, last, expires, count = fields
+        try:
+            return SessionSummary(
+                session_id,
+                chat_id,
+                agent,
+                project,
+                parse_status(status),
+                request,
+                error,
+                _time(created),
+                _time(last),
+                _time(expires),
+                count,
+                permission_mode,
+            )
+        except ValueError:  # e.g. February 30th: let the precise path say so
+            pass
+    return _summary_of(decode_session(raw), session_id)
+
+
+def _time(value: str) -> datetime | None:
+    if value[0] == "0":  # years 0001-0999, among them every spelling of the zero time
+        return parse_time(value)
+    return fromisoformat(value)
+
+
+_StrFields = tuple[str, str, str, str, str, str, str, str, str, str, int]
+_session_strings = itemgetter("ChatID", "Agent", "Project", "Status", "Request", "Error", "PermissionMode", "ID", "Response")
+_session_times = itemgetter("CreatedAt", "LastActivity", "ExpiresAt")
+_message_fields = itemgetter("Role", "Content", "Summary", "Timestamp")
+_ONLY_STR = {str}
+
+
+def _fast_fields(raw: Any) -> _StrFields | None:
+    """The summary's raw field values if every check passes in bulk, else ``None``.
+
+    Missing keys, nulls and wrong types all return ``None``; the precise path
+    then accepts what Go accepts and names what it does not. Message
+    timestamps are checked to be strings here and parsed only when the
+    session is decoded: on a large file they are most of the work of opening
+    it, and an edit always decodes (so validates) the session it writes.
+    """
+    try:
+        strings = _session_strings(raw)
+        stamps = _session_times(raw)
+        context = raw["Context"]
+        messages = raw["Messages"]
+        if context is not None and type(context) is not dict:
+            return None
+        if messages is not None:
+            if type(messages) is not list:
+                return None
+            if set(map(type, chain.from_iterable(map(_message_fields, messages)))) - _ONLY_STR:
+                return None
+        if set(map(type, strings)) - _ONLY_STR:
+            return None
+        if not _SESSION_TIMES.match("\n".join(stamps)):
+            return None
+    except (KeyError, TypeError):  # a missing key, a non-object, a null time
+        return None
+    return (*strings[:7], *stamps, len(messages or ()))  # type: ignore[return-value]
+
+
+def _summary_of(session: Session, session_id: str) -> SessionSummary:
+    return SessionSummary(
+        session_id,
+        session.chat_id,
+        session.agent,
+        session.project,
+        session.status,
+        session.request,
+        session.error,
+        session.created_at,
+        session.last_activity,
+        session.expires_at,
+        len(session.messages or ()),
+        session.permission_mode,
+    )
+
+
+#: Statuses ``cleanup_old_sessions`` may remove (Go: "only closed, completed or
+#: failed sessions, not running ones"; expired ones are as done). Unknown
+#: statuses are kept: they may be a newer writer's live state.
+CLEANABLE_STATUSES = frozenset({Status.CLOSED, Status.COMPLETED, Status.FAILED, Status.EXPIRED})
+
+
+def is_cleanable(status: Status | str, last_activity: datetime | None, persistent: bool, cutoff: datetime) -> bool:
+    """Whether cleanup with this ``cutoff`` removes a session with these fields.
+
+    Never a running, pending or unknown-status session, never a persistent
+    one; a session never active counts as old.
+    """
+    return (
+        status in CLEANABLE_STATUSES
+        and not persistent
+        and (last_activity is None or last_activity < cutoff)
+    )
+
+
+def cleanup_candidates(summaries: Any, older_than: timedelta, now: datetime) -> list[SessionSummary]:
+    """The sessions ``cleanup_old_sessions(older_than)`` would remove, oldest first."""
+    cutoff = now - older_than
+    found = [s for s in summaries if is_cleanable(s.status, s.last_activity, s.persistent, cutoff)]
+    found.sort(key=lambda s: (s.last_activity is not None, s.last_activity or cutoff))
+    return found
