@@ -7,6 +7,15 @@ session id), in one line, so the CLI and the app can show it as it is.
 from __future__ import annotations
 
 
+def quoted(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters so that a message stays one short line."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = f" ({len(value)} characters)" if isinstance(value, str) else ""
+    return f"{text[:limit]}...{size}"
+
+
 class StoreError(Exception):
     """Base class of every error about a session file or store."""
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from .errors import quoted
+
 GO_ZERO_TIME = "0001-01-01T00:00:00Z"
 
 #: Go's strict RFC 3339: 'T' and 'Z' in upper case, offset as +hh:mm, fields in range.
@@ -32,11 +34,11 @@ def parse_time(value: str) -> datetime | None:
     if value == GO_ZERO_TIME:
         return None
     if not _RFC3339.match(value):
-        raise ValueError(f"not an RFC 3339 time: {value!r}")
+        raise ValueError(f"not an RFC 3339 time: {quoted(value)}")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"not a valid time: {value!r}") from None
+        raise ValueError(f"not a valid time: {quoted(value)}") from None
     if parsed.year == 1 and _is_zero(parsed):
         return None
     return parsed

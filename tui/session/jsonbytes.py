@@ -13,8 +13,9 @@ from typing import Any
 
 import orjson
 
-# Twenty or more digits in a row might be an integer orjson cannot keep exact.
-_LONG_DIGITS = re.compile(rb"\d{20}")
+# Integers orjson may not keep exact: 20 or more digits, or a negative with 19
+# (orjson holds -2**63 .. 2**64-1 exactly).
+_LONG_DIGITS = re.compile(rb"-\d{19}|\d{20}")
 
 
 def loads_exact(data: bytes | memoryview) -> Any:
@@ -36,11 +37,11 @@ def dumps_indented(value: Any, depth: int = 0) -> bytes:
     try:
         data = orjson.dumps(value, option=orjson.OPT_INDENT_2)
     except orjson.JSONEncodeError as exc:
-        if "64-bit" not in str(exc):
+        if "64-bit" not in str(exc) and "Recursion" not in str(exc):
             raise ValueError(f"cannot encode as JSON: {exc}") from None
         try:
             data = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False).encode()
-        except (TypeError, ValueError, UnicodeEncodeError) as exc2:
+        except (TypeError, ValueError, UnicodeEncodeError, RecursionError) as exc2:
             raise ValueError(f"cannot encode as JSON: {exc2}") from None
     if depth:
         # JSON strings never hold a raw newline, so every newline is layout.

@@ -189,13 +189,16 @@ class Manager:
         Returns ``False`` if the session does not exist (anymore) or is closed
         or expired.
         """
+        refused: set[str] = set()
+
         def change(session: Session) -> bool:
             if session.status in ENDED_STATUSES:
+                refused.add(session.id)
                 return False
             fn(session)
             return True
 
-        return self._apply([session_id], change, refuse_ended=True) == [session_id]
+        return self._apply([session_id], change) == [session_id] and not refused
 
     def set_running(self, session_id: str) -> bool:
         """Mark a session running."""
@@ -253,7 +256,7 @@ class Manager:
             session.status = Status.CLOSED
             return True
 
-        return self._apply(session_ids, change, refuse_ended=False)
+        return self._apply(session_ids, change)
 
     def delete(self, session_id: str) -> bool:
         """Remove a session from memory and store, closed ones included."""
@@ -337,14 +340,14 @@ class Manager:
             return list(many(ids))
         return [sid for sid in ids if self.store.delete(sid)]
 
-    def _apply(
-        self, session_ids: Collection[str], change: Callable[[Session], bool], *, refuse_ended: bool
-    ) -> list[str]:
-        """Run ``change`` on the latest copy of each session; return the ids that exist
-        (and, with ``refuse_ended``, are not closed or expired)."""
+    def _apply(self, session_ids: Collection[str], change: Callable[[Session], bool]) -> list[str]:
+        """Run ``change`` on the latest copy of each session; return the ids that exist.
+
+        Memory follows the result: ended sessions leave it, others are refreshed.
+        """
         ids = list(dict.fromkeys(session_ids))
         if self.store is None:
-            return self._apply_in_memory(ids, change, refuse_ended)
+            return self._apply_in_memory(ids, change)
         modify_many = getattr(self.store, "modify_many", None)
         if modify_many is not None:
             results: dict[str, Session] = modify_many(ids, change)
@@ -365,14 +368,12 @@ class Manager:
                     continue
                 if session.status in ENDED_STATUSES:
                     self._sessions.pop(sid, None)
-                    if refuse_ended:
-                        continue
                 else:
                     self._sessions[sid] = session
                 ok.append(sid)
         return ok
 
-    def _apply_in_memory(self, ids: list[str], change: Callable[[Session], bool], refuse_ended: bool) -> list[str]:
+    def _apply_in_memory(self, ids: list[str], change: Callable[[Session], bool]) -> list[str]:
         now = self._clock()
         ok = []
         with self._lock:
@@ -384,8 +385,6 @@ class Manager:
                     session.last_activity = now
                 if session.status in ENDED_STATUSES:
                     del self._sessions[sid]
-                    if refuse_ended:
-                        continue
                 ok.append(sid)
         return ok
 

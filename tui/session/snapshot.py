@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 
 from .codec import FormatError, decode_session, decode_time, json_kind
-from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError
+from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError, quoted
 from .gotime import format_time
 from .jsonbytes import dumps_compact, dumps_indented, loads_exact
 from .layout import ItemsSplit, is_items_placeholder, render, split_items
@@ -139,6 +139,8 @@ class Snapshot:
             return decode_session(loads_exact(raw))
         except (FormatError, ValueError) as exc:
             raise CorruptStoreError(f"{self._where(session_id)}: {exc}") from None
+        except RecursionError:
+            raise CorruptStoreError(f"{self._where(session_id)}: nested too deeply") from None
 
     def sessions(self) -> list[Session]:
         """Decode every session (expensive on large files; prefer summaries)."""
@@ -151,7 +153,7 @@ class Snapshot:
     def _where(self, session_id: str) -> str:
         entry = self._entries.get(session_id)
         line = "" if entry is None else f" (line {_line_of(self.data, entry[0])})"
-        return f"{self.path}: session {session_id!r}{line}"
+        return f"{self.path}: session {quoted(session_id)}{line}"
 
     # -- deriving -----------------------------------------------------------
 
@@ -213,7 +215,7 @@ def read_snapshot(path: str | os.PathLike[str], previous: Snapshot | None = None
     """
     path = Path(path)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except (FileNotFoundError, NotADirectoryError):
         return empty_snapshot(path, previous)
     except IsADirectoryError:
@@ -224,6 +226,8 @@ def read_snapshot(path: str | os.PathLike[str], previous: Snapshot | None = None
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
             raise StoreAccessError(f"{path}: is a directory, not a session file")
+        if not stat.S_ISREG(st.st_mode):
+            raise StoreAccessError(f"{path}: is not a regular file, not a session file")
         data = _read_all(fd, st.st_size, path)
     finally:
         os.close(fd)
@@ -279,8 +283,8 @@ def _parse_split(
 ) -> _Parsed | None:
     """The fast path; ``None`` when the split does not hold up (then parse whole)."""
     try:
-        top = orjson.loads(split.head)
-    except orjson.JSONDecodeError:
+        top = loads_exact(split.head)
+    except ValueError:
         return None
     if type(top) is not dict:
         return None
@@ -308,7 +312,7 @@ def _parse_split(
             summary = summarize(raw, session_id)
         except FormatError as exc:
             line = f" (line {_line_of(data, start)})" if locate else ""
-            raise CorruptStoreError(f"{path}: session {session_id!r}{line}: {exc}") from None
+            raise CorruptStoreError(f"{path}: session {quoted(session_id)}{line}: {exc}") from None
         entries[session_id] = (start, end, summary)
         (changed if old is not None else added).add(session_id)
     removed = frozenset(prev_entries.keys() - entries.keys())
@@ -333,7 +337,7 @@ def _parse_whole(data: bytes, path: Path, previous: Snapshot | None) -> tuple[by
         raise CorruptStoreError(f"{path}: items must be an object, not {json_kind(items)}")
     for session_id, raw in items.items():
         if type(raw) is not dict:
-            raise CorruptStoreError(f"{path}: session {session_id!r} must be an object, not {json_kind(raw)}")
+            raise CorruptStoreError(f"{path}: session {quoted(session_id)} must be an object, not {json_kind(raw)}")
     try:
         encoded = [(sid, dumps_indented(raw, 2)) for sid, raw in items.items()]
     except ValueError as exc:

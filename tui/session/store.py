@@ -18,6 +18,7 @@ from typing import Protocol, runtime_checkable
 
 from .atomic import remove_stale_temps, write_atomic
 from .codec import encode_session
+from .errors import CorruptStoreError, StoreAccessError
 from .filelock import exclusive_lock, lock_path_for
 from .gotime import utc_now
 from .model import Session, by_created, by_last_activity
@@ -70,13 +71,20 @@ class SessionStoreJSON:
         *,
         lock_timeout: float = 10.0,
         clock: Clock | None = None,
+        snapshot: Snapshot | None = None,
     ) -> None:
+        """Open the store at ``path`` (a missing file is an empty store).
+
+        ``snapshot`` may pass a reading of this file the caller already has
+        (a viewer does), so that the file is not parsed twice; it is checked
+        against the file's identity like any other reading.
+        """
         self.path = Path(path).expanduser()
         self.lock_timeout = lock_timeout
         self._clock = clock or utc_now
         self._mutex = threading.RLock()
         self._swept = False
-        self._snapshot = read_snapshot(self.path)
+        self._snapshot = snapshot if snapshot is not None else read_snapshot(self.path)
 
     def __repr__(self) -> str:
         return f"SessionStoreJSON({str(self.path)!r})"
@@ -206,6 +214,10 @@ class SessionStoreJSON:
     @contextmanager
     def _writing(self) -> Iterator[Snapshot]:
         target = self._target()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)  # the lock lives beside the file
+        except OSError as exc:
+            raise StoreAccessError(f"{target.parent}: cannot create the directory: {exc.strerror}") from None
         with self._mutex, exclusive_lock(lock_path_for(target), self.lock_timeout):
             if not self._swept:
                 remove_stale_temps(target)
@@ -218,7 +230,10 @@ class SessionStoreJSON:
         put: Mapping[str, dict[str, object]] | None = None,
         remove: Collection[str] = (),
     ) -> None:
-        new = snap.edited(put, remove, updated=self._clock())
+        try:
+            new = snap.edited(put, remove, updated=self._clock())
+        except ValueError as exc:  # a value JSON (or this encoder) cannot hold
+            raise CorruptStoreError(f"{self.path}: cannot write: {exc}") from None
         new.identity = write_atomic(self._target(), new.data)
         new.changes = ChangeSet(
             added=frozenset(k for k in put or () if k not in snap),

@@ -1,0 +1,108 @@
+"""The live path, end to end: another process writes the file, the screen follows.
+
+Real watchfiles, real processes (tests/app/writer.py), the real app under Pilot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from tui.demo.fixtures import fixture_document, fixture_session, session_id, write
+
+from apphelpers import external_write, frozen_app, ready, screen_text, wait_until
+
+
+async def write_outside(path: Path, *args: str) -> None:
+    """Run the external writer without blocking the app's event loop."""
+    await asyncio.to_thread(external_write, path, *args)
+
+
+async def test_external_changes_appear_and_the_cursor_stays(varied_file: Path, tmp_path: Path) -> None:
+    app = frozen_app(varied_file, watch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        target = session_id(1)  # running, in chat 5302729479
+        assert app.tree.select_session(target)
+        await pilot.pause()
+        model = app.tree.model
+
+        # A new session in the same chat.
+        id_file = tmp_path / "new-id"
+        await write_outside(varied_file, "create", "5302729479", str(id_file))
+        new_id = id_file.read_text()
+        await wait_until(pilot, lambda: new_id in model.summaries, what="the new session")
+        assert app.tree.cursor_session == target
+        assert model.summaries[new_id].status == "running"
+
+        # A new message in the selected session: counted, and shown in the history.
+        await write_outside(varied_file, "append", target, "hello from another process")
+        await wait_until(pilot, lambda: model.summaries[target].message_count == 3, what="the new message")
+        await wait_until(pilot, lambda: "hello from another process" in screen_text(pilot), what="message shown")
+
+        # A status change elsewhere.
+        other = session_id(2)
+        await write_outside(varied_file, "status", other, "failed")
+        await wait_until(pilot, lambda: model.summaries[other].status == "failed", what="status change")
+
+        # A session removed.
+        await write_outside(varied_file, "delete", new_id)
+        await wait_until(pilot, lambda: new_id not in model.summaries, what="removal")
+        assert app.tree.cursor_session == target
+        assert app.is_running
+
+
+async def test_cursor_keeps_its_screen_line_when_rows_arrive_above(tmp_path: Path) -> None:
+    """Scrolled down a long chat, a new session above must not move what is under the cursor."""
+    # Days old, so that a session created now (by the real clock) sorts above them all.
+    sessions = [
+        fixture_session(100 + i, "chat-a", "completed", age=timedelta(days=10 + i), idle=timedelta(days=5 + i))
+        for i in range(120)
+    ]
+    path = write(tmp_path / "s.json", fixture_document(sessions))
+    app = frozen_app(path, watch=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        target = session_id(160)
+        assert app.tree.select_session(target)
+        await pilot.pause()
+        tree = app.tree
+        assert tree.scroll_offset.y > 0
+        line = tree.cursor_index - tree.scroll_offset.y
+        await write_outside(path, "create", "chat-a")
+        await wait_until(pilot, lambda: len(tree.model.summaries) == 121, what="the new session")
+        await pilot.pause()
+        assert tree.cursor_session == target
+        assert tree.cursor_index - tree.scroll_offset.y == line
+
+
+async def test_invalid_file_warns_keeps_the_view_and_recovers(varied_file: Path) -> None:
+    app = frozen_app(varied_file, watch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        count = len(app.tree.model.summaries)
+        await write_outside(varied_file, "corrupt")
+        await wait_until(pilot, lambda: app.error is not None, what="the warning")
+        text = screen_text(pilot)
+        assert "showing the last good reading" in text
+        assert len(app.tree.model.summaries) == count
+        await write_outside(varied_file, "restore")
+        await wait_until(pilot, lambda: app.error is None, what="recovery")
+        assert "showing the last good reading" not in screen_text(pilot)
+        assert len(app.tree.model.summaries) == count
+
+
+async def test_missing_file_is_a_friendly_empty_screen_until_it_appears(tmp_path: Path) -> None:
+    path = tmp_path / "later" / "bot_sessions.json"
+    app = frozen_app(path, watch=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        text = screen_text(pilot)
+        assert "No session file yet" in text
+        assert "session-tui --demo" in text
+        assert str(tmp_path) in text.replace("\n", "")
+        path.parent.mkdir()
+        await write_outside(path, "create", "chat-z")
+        await wait_until(pilot, lambda: len(app.tree.model.summaries) == 1, what="the file to appear", timeout=20)
+        assert "No session file yet" not in screen_text(pilot)

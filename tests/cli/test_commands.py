@@ -1,0 +1,351 @@
+"""The commands for scripts and cron, run in-process through ``tui.cli.main.main``."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from clifiles import (
+    ALL_IDS,
+    CLEANED_7D,
+    EVIL,
+    LIVE,
+    OLD_CLOSED,
+    OLD_COMPLETED,
+    PERSISTENT,
+    RECENT,
+    STALE_PENDING,
+    STALE_RUNNING,
+    TWIN_A,
+    TWIN_B,
+    UNKNOWN,
+    every_kind,
+)
+from rawfiles import read_items, write_json
+
+from tui.session import read_snapshot
+
+ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def listed_ids(text: str) -> list[str]:
+    """Session ids in a command's output, in order."""
+    return ID.findall(text)
+
+
+def no_controls(text: str) -> bool:
+    return not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+
+
+# -- stats -------------------------------------------------------------------
+
+
+def test_stats_table(cli, sessions_file: Path) -> None:
+    result = cli("stats", sessions_file)
+    assert result.code == 0, result.err
+    assert result.err == ""
+    lines = result.out.splitlines()
+    assert lines[0].startswith(f"{sessions_file}: 13 sessions in 3 chats, 13 messages")
+    table = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+) +(\d+)$", result.out, re.MULTILINE)}
+    assert table == {
+        "pending": 1, "running": 3, "completed": 5, "failed": 1, "expired": 1, "closed": 1,
+        "paused": 1, "total": 13, "stale": 2, "persistent": 1,
+    }
+    counts = [line for line in lines if re.match(r"^\w+ +\d+$", line)]
+    assert len({len(line) for line in counts}) == 1  # the count column is right-aligned
+    assert "oldest activity" in result.out and "newest activity" in result.out
+
+
+def test_stats_json(cli, sessions_file: Path) -> None:
+    result = cli("stats", sessions_file, "--json")
+    assert result.code == 0, result.err
+    assert len(result.out.strip().splitlines()) == 1
+    report = json.loads(result.out)
+    assert report["path"] == str(sessions_file)
+    assert report["exists"] is True
+    assert report["total"] == 13
+    assert report["statuses"] == {
+        "pending": 1, "running": 3, "completed": 5, "failed": 1, "expired": 1, "closed": 1, "paused": 1,
+    }
+    assert list(report["statuses"])[:6] == ["pending", "running", "completed", "failed", "expired", "closed"]
+    assert (report["stale"], report["persistent"], report["chats"], report["messages"]) == (2, 1, 3, 13)
+    assert report["bytes"] == sessions_file.stat().st_size
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", report["oldest_activity"])
+    assert report["oldest_activity"] < report["newest_activity"] <= report["now"]
+    assert report["updated"] == "2026-11-24T05:43:00Z"
+
+
+def test_stats_of_a_missing_file_is_empty_not_an_error(cli, tmp_path: Path) -> None:
+    missing = tmp_path / "none.json"
+    human = cli("stats", missing)
+    assert (human.code, human.err) == (0, "")
+    assert "no session file" in human.out and str(missing) in human.out
+    report = json.loads(cli("stats", missing, "--json").out)
+    assert (report["exists"], report["total"], report["oldest_activity"]) == (False, 0, None)
+    assert not missing.exists()
+
+
+def test_stats_reads_the_default_path(cli, home: Path) -> None:
+    default = home / ".tingly-box" / "bot_sessions.json"
+    default.parent.mkdir()
+    write_json(default, every_kind())
+    report = json.loads(cli("stats", "--json").out)
+    assert report["path"] == str(default) and report["total"] == 13
+
+
+def test_a_file_named_like_a_command_is_reached_as_dot_slash(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    write_json(tmp_path / "stats", every_kind())
+    assert json.loads(cli("stats", "./stats", "--json").out)["total"] == 13
+    # "session-tui ./stats" opens the app on the file, "stats" alone is the command.
+    opened = []
+    fake = type(sys)("tui.app.run")
+    fake.run_app = lambda path, **kw: opened.append(path) or 0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tui.app.run", fake)
+    assert cli("./stats").code == 0
+    assert opened == [Path("stats")]
+    assert cli("close", "stats", LIVE).code == 0  # an existing file comes first: it is PATH
+    assert read_items(tmp_path / "stats")[LIVE]["Status"] == "closed"
+
+
+# -- cleanup -----------------------------------------------------------------
+
+
+def test_cleanup_dry_run_lists_exactly_and_changes_nothing(cli, sessions_file: Path) -> None:
+    before = sessions_file.read_bytes()
+    result = cli("cleanup", sessions_file, "--older-than", "7d", "--dry-run")
+    assert result.code == 0, result.err
+    assert result.out.startswith("would remove 4 sessions idle for more than 7d")
+    assert listed_ids(result.out) == CLEANED_7D  # oldest first
+    assert sessions_file.read_bytes() == before
+
+
+def test_cleanup_removes_exactly_those_and_keeps_live_persistent_and_unknown(cli, sessions_file: Path) -> None:
+    before = read_items(sessions_file)
+    result = cli("cleanup", sessions_file, "--older-than", "7d")
+    assert result.code == 0, result.err
+    assert result.out.startswith("removed 4 sessions")
+    assert listed_ids(result.out) == CLEANED_7D
+    after = read_items(sessions_file)
+    assert sorted(after) == sorted(set(ALL_IDS) - set(CLEANED_7D))
+    for kept in (STALE_RUNNING, STALE_PENDING, PERSISTENT, UNKNOWN, RECENT, LIVE):
+        assert after[kept] == before[kept]
+    again = cli("cleanup", sessions_file, "--older-than", "7d")
+    assert again.code == 0 and again.out.startswith("nothing to clean up")
+
+
+def test_cleanup_with_a_shorter_age_takes_more(cli, sessions_file: Path) -> None:
+    result = cli("cleanup", sessions_file, "--older-than", "90m", "--dry-run")
+    assert set(listed_ids(result.out)) == set(CLEANED_7D) | {TWIN_A, TWIN_B}
+    assert "more than 90m" in result.out
+
+
+def test_cleanup_of_a_missing_file_does_nothing(cli, tmp_path: Path) -> None:
+    result = cli("cleanup", tmp_path / "none.json", "--older-than", "1d")
+    assert (result.code, result.err) == (0, "")
+    assert "nothing to clean up" in result.out
+    assert list(tmp_path.iterdir()) == [tmp_path / "home"]  # no file, no lock file
+
+
+@pytest.mark.parametrize("age", ["7x", "0d", "-1d", "d", "7 days"])
+def test_a_bad_age_is_a_usage_error(cli, sessions_file: Path, age: str) -> None:
+    before = sessions_file.read_bytes()
+    result = cli("cleanup", sessions_file, "--older-than", age)
+    assert result.code == 2
+    assert result.out == ""
+    assert len(result.err.splitlines()) == 1
+    assert result.err.startswith("session-tui cleanup: error: argument --older-than:")
+    assert sessions_file.read_bytes() == before
+
+
+def test_cleanup_needs_an_age(cli, sessions_file: Path) -> None:
+    result = cli("cleanup", sessions_file)
+    assert result.code == 2 and "--older-than" in result.err and len(result.err.splitlines()) == 1
+
+
+# -- close and delete ----------------------------------------------------------
+
+
+def test_close_by_full_id_and_by_prefix(cli, sessions_file: Path) -> None:
+    before = read_items(sessions_file)
+    result = cli("close", sessions_file, LIVE, RECENT[:8], OLD_CLOSED[:12])
+    assert result.code == 0, result.err
+    assert result.out.startswith(f"closed 3 sessions in {sessions_file}:")
+    assert listed_ids(result.out) == [LIVE, RECENT, OLD_CLOSED]
+    assert "was running" in result.out and "already closed" in result.out
+    after = read_items(sessions_file)
+    assert [after[i]["Status"] for i in (LIVE, RECENT, OLD_CLOSED)] == ["closed"] * 3
+    assert after[OLD_CLOSED] == before[OLD_CLOSED]  # already closed: untouched
+    for other in set(ALL_IDS) - {LIVE, RECENT, OLD_CLOSED}:
+        assert after[other] == before[other]
+
+
+def test_delete_by_full_id_and_by_prefix(cli, sessions_file: Path) -> None:
+    before = read_items(sessions_file)
+    result = cli("delete", sessions_file, OLD_COMPLETED, STALE_RUNNING[:8])
+    assert result.code == 0, result.err
+    assert listed_ids(result.out) == [OLD_COMPLETED, STALE_RUNNING]
+    after = read_items(sessions_file)
+    assert sorted(after) == sorted(set(ALL_IDS) - {OLD_COMPLETED, STALE_RUNNING})
+    assert all(after[i] == before[i] for i in after)
+
+
+def test_an_unknown_id_exits_1_after_acting_on_the_others(cli, sessions_file: Path) -> None:
+    result = cli("delete", sessions_file, "nope-not-an-id", LIVE, "0123456789abcdef")
+    assert result.code == 1
+    assert listed_ids(result.out) == [LIVE]
+    assert LIVE not in read_items(sessions_file)
+    assert result.err.splitlines() == [
+        f"session-tui delete: not found in {sessions_file}: nope-not-an-id, 0123456789abcdef"
+    ]
+
+
+def test_an_ambiguous_or_short_prefix_is_not_acted_on(cli, sessions_file: Path) -> None:
+    before = sessions_file.read_bytes()
+    result = cli("close", sessions_file, "abcdef12", "a000000")
+    assert result.code == 1
+    assert result.out == ""
+    assert "abcdef12 is ambiguous: 2 session ids start with it" in result.err
+    assert "not found" in result.err and "a000000" in result.err  # 7 characters: too short
+    assert sessions_file.read_bytes() == before
+    assert cli("close", sessions_file, "abcdef12-1").code == 0
+    assert read_items(sessions_file)[TWIN_B]["Status"] == "closed"
+
+
+def test_close_and_delete_in_the_default_file(cli, home: Path) -> None:
+    default = home / ".tingly-box" / "bot_sessions.json"
+    default.parent.mkdir()
+    write_json(default, every_kind())
+    assert cli("close", LIVE).code == 0  # a uuid is never taken for PATH
+    assert cli("delete", RECENT, TWIN_A).code == 0
+    items = read_items(default)
+    assert items[LIVE]["Status"] == "closed" and RECENT not in items and TWIN_A not in items
+
+
+def test_close_in_a_missing_file_reports_not_found(cli, tmp_path: Path) -> None:
+    missing = tmp_path / "none.json"
+    result = cli("close", missing, LIVE)
+    assert result.code == 1
+    assert "no such file" in result.err and LIVE in result.err
+    assert not missing.exists() and not missing.with_name("none.json.lock").exists()
+
+
+def test_close_needs_an_id(cli, sessions_file: Path) -> None:
+    result = cli("close", sessions_file)
+    assert result.code == 2
+    assert result.err.startswith("session-tui close: error: no session id given")
+
+
+def test_untrusted_text_is_shown_inert(cli, sessions_file: Path) -> None:
+    result = cli("close", sessions_file, EVIL)
+    assert result.code == 0
+    assert no_controls(result.out)
+    assert "␛]0;pwned␇/srv/[bold]proj[/bold]" in result.out
+    assert "chat␛[31m    tab" in result.out
+
+
+# -- bad files -------------------------------------------------------------------
+
+BAD_FILES = {
+    "truncated": b'{\n  "version": 1,\n  "items": {\n    "x": {',
+    "not json": b"hello",
+    "empty": b"",
+    "version 2": b'{"version": 2, "items": {}}',
+    "wrong type": b'{"version": 1, "items": []}',
+}
+
+
+@pytest.mark.parametrize("content", BAD_FILES.values(), ids=BAD_FILES.keys())
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["stats", "--json"], ["cleanup", "--older-than", "1d"], ["close", LIVE], ["delete", LIVE]],
+    ids=lambda c: " ".join(c),
+)
+def test_a_bad_file_exits_2_with_one_line_and_stays_unchanged(
+    cli, tmp_path: Path, content: bytes, command: list[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    result = cli(command[0], bad, *command[1:])
+    assert result.code == 2
+    assert result.out == ""
+    assert len(result.err.splitlines()) == 1
+    assert result.err.startswith(f"session-tui {command[0]}: error: {bad}")
+    assert bad.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json", "home"]
+
+
+def test_version_2_says_so(cli, tmp_path: Path) -> None:
+    newer = tmp_path / "newer.json"
+    newer.write_bytes(BAD_FILES["version 2"])
+    assert "version 2 is newer" in cli("stats", newer).err
+
+
+def test_a_directory_is_a_bad_file(cli, tmp_path: Path) -> None:
+    result = cli("stats", tmp_path)
+    assert result.code == 2 and "is a directory" in result.err
+
+
+# -- generate ------------------------------------------------------------------
+
+
+def test_generate_writes_n_sessions_of_m_messages(cli, tmp_path: Path) -> None:
+    target = tmp_path / "gen.json"
+    result = cli("generate", target, "--sessions", 40, "--messages", 7)
+    assert result.code == 0, result.err
+    assert result.out.startswith(f"wrote {target}: 40 sessions x 7 messages")
+    items = json.loads(target.read_bytes())["items"]
+    assert len(items) == 40 and {len(s["Messages"]) for s in items.values()} == {7}
+    snap = read_snapshot(target)
+    assert len(snap) == 40 and {s.message_count for s in snap.summaries()} == {7}
+    assert all(len(s.messages or ()) == 7 for s in snap.sessions())
+    assert json.loads(cli("stats", target, "--json").out)["total"] == 40
+
+
+def test_generate_refuses_to_replace_a_file_without_force(cli, tmp_path: Path) -> None:
+    target = tmp_path / "gen.json"
+    target.write_bytes(b"precious")
+    result = cli("generate", target, "--sessions", 2, "--messages", 1)
+    assert result.code == 2
+    assert "already exists (use --force to replace it)" in result.err
+    assert target.read_bytes() == b"precious"
+    assert cli("generate", target, "--sessions", 2, "--messages", 1, "--force").code == 0
+    assert len(read_items(target)) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gen.json", "home"]  # no temp files left
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--sessions", "-1", "--messages", "1"], ["--sessions", "x", "--messages", "1"], ["--sessions", "1"], []],
+)
+def test_generate_usage_errors(cli, tmp_path: Path, args: list[str]) -> None:
+    result = cli("generate", tmp_path / "gen.json", *args)
+    assert result.code == 2 and len(result.err.splitlines()) == 1
+    assert not (tmp_path / "gen.json").exists()
+
+
+def test_generate_then_every_command_works_on_the_result(cli, tmp_path: Path) -> None:
+    target = tmp_path / "gen.json"
+    cli("generate", target, "--sessions", 60, "--messages", 3, "--seed", 7)
+    dry = cli("cleanup", target, "--older-than", "7d", "--dry-run")
+    doomed = listed_ids(dry.out)
+    assert doomed and dry.code == 0
+    assert no_controls(dry.out)
+    assert cli("cleanup", target, "--older-than", "7d").code == 0
+    assert not set(doomed) & set(read_items(target))
+    first = sorted(read_items(target))[0]
+    assert cli("close", target, first[:8]).code == 0
+    assert read_items(target)[first]["Status"] == "closed"
+
+
+# -- help --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["stats", "cleanup", "close", "delete", "generate"])
+def test_help_exits_0(cli, command: str) -> None:
+    result = cli(command, "--help")
+    assert result.code == 0
+    assert result.out.startswith(f"usage: session-tui {command}")
+

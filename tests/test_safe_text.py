@@ -1,0 +1,55 @@
+"""``tui.text.printable``: control characters never reach the terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.text import printable
+
+
+def test_plain_text_is_returned_as_is() -> None:
+    text = "hello [bold]world[/bold] <b>中文</b> 🧪 \u2028 & done\nnext line"
+    assert printable(text) is text
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("\x1b[31mred\x1b[0m", "␛[31mred␛[0m"),
+        ("\x1b]0;pwned\x07", "␛]0;pwned␇"),
+        ("a\x00b", "a␀b"),
+        ("bell\x07", "bell␇"),
+        ("back\x08space", "back␈space"),
+        ("del\x7f", "del␡"),
+        ("\x9b31m", "␛[31m"),  # C1 CSI
+        ("\x9d0;title\x9c", "␛]0;title␛\\"),  # C1 OSC ... ST
+        ("next\x85line", "next␛Eline"),
+        ("\x80", "␛@"),
+        ("\x9f", "␛_"),
+        ("a\tb", "a    b"),
+        ("over\rwrite", "over␍write"),
+        ("windows\r\nline\r\n", "windows\nline\n"),
+        ("keep\nnewlines\n", "keep\nnewlines\n"),
+    ],
+)
+def test_controls_become_visible(raw: str, shown: str) -> None:
+    assert printable(raw) == shown
+
+
+def test_no_control_character_survives() -> None:
+    every = "".join(chr(c) for c in range(0x00, 0xA0))
+    out = printable(every)
+    assert not [c for c in out if c != "\n" and (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F)]
+    assert out.count("\n") == 1
+
+
+def test_every_c0_control_has_its_own_picture() -> None:
+    for code in range(0x20):
+        if chr(code) in "\n\t":
+            continue
+        assert printable(chr(code)) == chr(0x2400 + code)
+
+
+def test_text_beyond_controls_is_untouched() -> None:
+    text = "\u00a0nbsp \u00e9 \u200b zero-width \u202e rtl override \uffff"
+    assert printable(text) == text

@@ -1,0 +1,551 @@
+"""``SessionApp``: a live view of a session file, and edits through the Manager.
+
+The shape follows harlequin and toolong: the domain (:mod:`tui.session`,
+:mod:`tui.app.state`) is plain Python; reading, watching and writing run in
+thread workers that only post messages (:mod:`tui.app.messages`); the
+handlers here own the UI state and update widgets in place.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tui.session import (
+    Manager,
+    SessionStoreJSON,
+    Snapshot,
+    StoreError,
+    read_snapshot,
+)
+
+from .messages import DetailLoaded, EditDone, EditFailed, FileChanged, SnapshotFailed, SnapshotLoaded
+from .render.rows import one_line, short_id
+from .screens.cleanup import CleanupScreen
+from .screens.confirm import ConfirmScreen
+from .screens.help import HelpScreen
+from .state.filters import Filter, next_status_filter
+from .state.tree_model import ChatRow, SessionRow
+from .watching import watch_file
+from .widgets.detail_pane import DetailPane
+from .widgets.message_view import MessageView
+from .widgets.session_tree import SessionTree
+from .widgets.status_bar import StatusBar
+
+Clock = Callable[[], datetime]
+
+#: How often relative times ("3m ago"), stale badges and the status bar are redrawn.
+TICK_SECONDS = 2.0
+#: The confirm dialog lists at most this many sessions by name.
+CONFIRM_ROWS = 8
+
+
+def local_now() -> datetime:
+    """The default clock: now, in the local time zone."""
+    return datetime.now().astimezone()
+
+
+class SessionApp(App[None]):
+    """Watch a session file live; close, delete and clean up sessions."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "session-tui"
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("s", "cycle_status", "Status"),
+        Binding("c", "close_sessions", "Close"),
+        Binding("d", "delete_sessions", "Delete"),
+        Binding("x", "cleanup", "Cleanup"),
+        Binding("r", "reload", "Reload"),
+        Binding("p", "toggle_pause", "Pause"),
+        Binding("f", "toggle_follow", "Follow"),
+        Binding("tab", "next_pane", "Pane", show=False),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        read_only: bool = False,
+        clock: Clock | None = None,
+        watch: bool = True,
+        note: str | None = None,
+    ) -> None:
+        """Open ``path``. ``watch=False`` and a fixed ``clock`` make the screen
+        deterministic (snapshot tests); ``note`` is shown in the subtitle (demo)."""
+        super().__init__()
+        self.path = path
+        self.read_only = read_only
+        self.clock: Clock = clock or local_now
+        self.watch = watch
+        self.sub_title = note or str(path)
+        #: The last good reading of the file (``None`` until the first load).
+        self.snapshot: Snapshot | None = None
+        self.error: str | None = None
+        self.live = True
+        self.reloaded: datetime | None = None
+        self._loading = False
+        self._load_again = False
+        self._missed_change = False
+        self._detail_sequence = 0
+        self._stop_watching = threading.Event()
+        self._manager: Manager | None = None
+        self._manager_lock = threading.Lock()
+
+    # -- layout ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="banner")
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield Input(placeholder="filter: id, chat, agent, project or request", id="filter")
+                yield SessionTree(self.clock, id="tree")
+                yield Static(id="empty")
+            with Vertical(id="right"):
+                yield DetailPane(id="detail")
+                yield MessageView(self.clock, id="messages")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def tree(self) -> SessionTree:
+        return self.query_one(SessionTree)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    @property
+    def messages_view(self) -> MessageView:
+        return self.query_one(MessageView)
+
+    def on_mount(self) -> None:
+        self.query_one("#tree").border_title = "Sessions"
+        self.query_one("#detail").border_title = "Detail"
+        self.messages_view.border_title = "Messages"
+        self.messages_view.border_subtitle = "following"
+        self.tree.focus()
+        self._update_chrome()
+        self.request_load()
+        if self.watch:
+            self._watch()
+        self.set_interval(TICK_SECONDS, self._tick)
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+
+    # -- loading --------------------------------------------------------------
+
+    def request_load(self) -> None:
+        """Read the file again (coalesced: one read at a time, one more if asked meanwhile)."""
+        if self._loading:
+            self._load_again = True
+            return
+        self._loading = True
+        self._load(self.snapshot)
+
+    @work(thread=True, exit_on_error=False, group="load")
+    def _load(self, base: Snapshot | None) -> None:
+        try:
+            snapshot = read_snapshot(self.path, previous=base)
+        except StoreError as exc:
+            self.post_message(SnapshotFailed(str(exc)))
+        except Exception as exc:  # never let a reader bug take the app down
+            self.post_message(SnapshotFailed(f"{self.path}: cannot read: {exc!r}"))
+        else:
+            self.post_message(SnapshotLoaded(snapshot))
+
+    @work(thread=True, exit_on_error=False, group="watch")
+    def _watch(self) -> None:
+        watch_file(self.path, lambda: self.post_message(FileChanged()), self._stop_watching)
+
+    @on(FileChanged)
+    def _file_changed(self) -> None:
+        if self.live:
+            self.request_load()
+        else:
+            self._missed_change = True
+            self._update_chrome()
+
+    @on(SnapshotLoaded)
+    def _snapshot_loaded(self, message: SnapshotLoaded) -> None:
+        snapshot = message.snapshot
+        first = self.snapshot is None
+        self.snapshot, self.error, self.reloaded = snapshot, None, self.clock()
+        if first:
+            self.tree.load(snapshot)
+        elif snapshot.changes:
+            self.tree.apply(snapshot, snapshot.changes)
+        selected = self.tree.cursor_session
+        if first or (selected is not None and selected in snapshot.changes.changed):
+            self._show_selection()
+        self._update_chrome()
+        self._finish_load()
+
+    @on(SnapshotFailed)
+    def _snapshot_failed(self, message: SnapshotFailed) -> None:
+        self.error = message.error
+        self._update_chrome()
+        self._finish_load()
+
+    def _finish_load(self) -> None:
+        self._loading = False
+        if self._load_again:
+            self._load_again = False
+            self.request_load()
+
+    # -- the selection --------------------------------------------------------
+
+    @on(SessionTree.CursorMoved)
+    def _cursor_moved(self, message: SessionTree.CursorMoved) -> None:
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        row = self.tree.cursor
+        snapshot = self.snapshot
+        self._detail_sequence += 1
+        if isinstance(row, SessionRow) and snapshot is not None:
+            self._load_detail(self._detail_sequence, row.session_id, snapshot)
+        elif isinstance(row, ChatRow):
+            model = self.tree.model
+            summaries = [model.summaries[sid] for sid in model.groups[row.chat_id].ids]
+            self.detail.show_chat(row.chat_id, summaries, self.clock())
+            self.messages_view.show(None, [])
+        else:
+            self.detail.show_note("No session selected.")
+            self.messages_view.show(None, [])
+
+    @work(thread=True, exit_on_error=False, group="detail")
+    def _load_detail(self, sequence: int, session_id: str, snapshot: Snapshot) -> None:
+        try:
+            session = snapshot.session(session_id)
+        except StoreError as exc:
+            self.post_message(DetailLoaded(sequence, session_id, None, str(exc)))
+        else:
+            self.post_message(DetailLoaded(sequence, session_id, session))
+
+    @on(DetailLoaded)
+    def _detail_loaded(self, message: DetailLoaded) -> None:
+        if message.sequence != self._detail_sequence:
+            return  # the cursor moved on meanwhile
+        session = message.session
+        if session is None:
+            self.detail.show_note(message.error or "This session is no longer in the file.")
+            self.messages_view.show(message.session_id, [])
+            return
+        summary = self.tree.model.summaries.get(message.session_id)
+        self.detail.show_session(session, summary, self.clock())
+        self.messages_view.show(message.session_id, session.messages or [])
+
+    # -- chrome -----------------------------------------------------------------
+
+    def _tick(self) -> None:
+        self.tree.refresh()
+        self._update_chrome()
+
+    def _update_chrome(self) -> None:
+        """Status bar, banner and empty state from the current facts."""
+        snapshot = self.snapshot
+        now = self.clock()
+        summaries = snapshot.summaries() if snapshot is not None else []
+        counts = snapshot.stats() if snapshot is not None else {}
+        stale = sum(1 for s in summaries if s.is_stale(now))
+        model = self.tree.model
+        filtered = self._filter_label(model.filter) if model.filter.active else None
+        self.query_one(StatusBar).show(
+            counts=counts,
+            stale=stale,
+            path=self.path,
+            live=self.live,
+            reloaded=self.reloaded,
+            error=self.error,
+            read_only=self.read_only,
+            filtered=filtered,
+        )
+        banner = self.query_one("#banner", Static)
+        if self.error and snapshot is not None:
+            banner.update(Text(f"⚠ {one_line(self.error)} — showing the last good reading"))
+            banner.display = True
+        elif not self.live and self._missed_change:
+            banner.update(Text("❚❚ Paused: the file has changed. Press p to resume."))
+            banner.display = True
+        else:
+            banner.display = False
+        self._update_empty_state(snapshot)
+        marked = len(model.marked_visible())
+        self.tree.border_subtitle = f"{marked} marked" if marked else ""
+
+    def _update_empty_state(self, snapshot: Snapshot | None) -> None:
+        empty = self.query_one("#empty", Static)
+        tree = self.tree
+        text: Text | None = None
+        if snapshot is None and self.error:
+            text = Text.assemble(("Cannot show this file\n\n", "bold"), one_line(self.error))
+            text.append("\n\nIt is watched: as soon as it is valid again, it shows here.", "dim")
+        elif snapshot is not None and not snapshot.exists:
+            text = Text.assemble(
+                ("No session file yet\n\n", "bold"),
+                "Looked for ",
+                (one_line(str(self.path)), "bold"),
+                "\nIt is watched: sessions show here as soon as a bot writes it.\n\n",
+                ("Try ", "dim"),
+                ("session-tui --demo", "bold"),
+                (" to see the app with simulated agents.", "dim"),
+            )
+        elif snapshot is not None and len(snapshot) == 0:
+            text = Text.assemble(("No sessions\n\n", "bold"), ("The file ", "dim"), one_line(str(self.path)), (" has none yet.", "dim"))
+        elif snapshot is not None and tree.model.row_count == 0:
+            text = Text.assemble(("Nothing matches the filter\n\n", "bold"), ("escape clears it", "dim"))
+        empty.display = text is not None
+        tree.display = text is None
+        if text is not None:
+            empty.update(text)
+
+    @staticmethod
+    def _filter_label(active: Filter) -> str:
+        parts = []
+        if active.status:
+            parts.append(f"status: {active.status}")
+        if active.text:
+            parts.append(f"text: {active.text}")
+        return "filter " + ", ".join(parts)
+
+    # -- filtering --------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Show the filter box and type into it."""
+        box = self.query_one("#filter", Input)
+        box.display = True
+        # Focus now, not after a refresh: keys typed right after "/" must land in the box.
+        self.screen.set_focus(box)
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        self._set_filter(Filter(event.value.strip(), self.tree.model.filter.status))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#filter", Input).display = False
+        self.tree.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the text and status filters (and hide the filter box)."""
+        box = self.query_one("#filter", Input)
+        if not self.tree.model.filter.active and not box.display:
+            self.tree.clear_marks()
+            self._update_chrome()
+            return
+        with box.prevent(Input.Changed):
+            box.value = ""
+        box.display = False
+        self._set_filter(Filter())
+        self.tree.focus()
+
+    def action_cycle_status(self) -> None:
+        """Cycle the status filter: all, running, pending, stale, failed, completed, closed, expired."""
+        current = self.tree.model.filter
+        self._set_filter(Filter(current.text, next_status_filter(current.status)))
+
+    def _set_filter(self, new_filter: Filter) -> None:
+        self.tree.set_filter(new_filter)
+        self._update_chrome()
+
+    # -- panes and modes ----------------------------------------------------------
+
+    def action_next_pane(self) -> None:
+        """Move focus to the next pane: sessions, detail, messages."""
+        self._cycle_focus(1)
+
+    def action_previous_pane(self) -> None:
+        """Move focus to the previous pane."""
+        self._cycle_focus(-1)
+
+    def _cycle_focus(self, step: int) -> None:
+        panes = [w for w in (self.tree, self.detail, self.messages_view) if w.display]
+        focused = self.focused
+        index = panes.index(focused) if focused in panes else -1
+        panes[(index + step) % len(panes)].focus()
+
+    def action_toggle_pause(self) -> None:
+        """Pause or resume live updates (a paused view says when the file changed)."""
+        self.live = not self.live
+        if self.live and self._missed_change:
+            self._missed_change = False
+            self.request_load()
+        self._update_chrome()
+
+    def action_reload(self) -> None:
+        """Read the file now, even when paused."""
+        self._missed_change = False
+        self.request_load()
+        self.notify("Reloading…", timeout=1.5)
+
+    def action_toggle_follow(self) -> None:
+        """Follow new messages of the selected session, or stop following."""
+        view = self.messages_view
+        view.follow = not view.follow
+
+    def action_help(self) -> None:
+        """Show every key and what the badges mean."""
+        self.push_screen(
+            HelpScreen(
+                [
+                    ("Everywhere", self.BINDINGS),
+                    ("Sessions", SessionTree.BINDINGS),
+                    ("Messages", MessageView.BINDINGS),
+                ]
+            )
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette offers every described binding, as the footer and help do."""
+        yield from super().get_system_commands(screen)
+        if screen is not self.screen or screen.is_modal:
+            return
+        for bindings, target in (
+            (self.BINDINGS, self),
+            (SessionTree.BINDINGS, self.tree),
+            (MessageView.BINDINGS, self.messages_view),
+        ):
+            for binding in bindings:
+                if not isinstance(binding, Binding) or binding.action == "quit" or not binding.description:
+                    continue
+                key = self.get_key_display(Binding(binding.key.split(",")[0], ""))
+                yield SystemCommand(binding.description, f"key: {key}", partial(self.run_action, binding.action, target))
+
+    # -- edits --------------------------------------------------------------------
+
+    def action_close_sessions(self) -> None:
+        """Close the marked sessions, or the one under the cursor."""
+        self._confirm_edit("close")
+
+    def action_delete_sessions(self) -> None:
+        """Delete the marked sessions, or the one under the cursor."""
+        self._confirm_edit("delete")
+
+    def action_cleanup(self) -> None:
+        """Remove ended sessions older than an age, after a preview."""
+        if self._refuse_read_only("clean up"):
+            return
+
+        def summaries() -> list:
+            return self.snapshot.summaries() if self.snapshot is not None else []
+
+        def done(age: object) -> None:
+            if age is not None:
+                self._cleanup(age)
+
+        self.push_screen(CleanupScreen(summaries, self.clock), done)
+
+    def _refuse_read_only(self, verb: str) -> bool:
+        if self.read_only:
+            self.notify(f"Read-only: cannot {verb} (started with --read-only).", severity="warning")
+        return self.read_only
+
+    def _confirm_edit(self, verb: str) -> None:
+        if self._refuse_read_only(verb):
+            return
+        ids = self.tree.targets()
+        if not ids:
+            self.notify(f"Nothing to {verb}: select or mark sessions first.", severity="warning")
+            return
+        body = self._describe(ids)
+        title = f"{verb.capitalize()} {'this session' if len(ids) == 1 else f'{len(ids)} sessions'}?"
+        if verb == "close":
+            body.append("\nClosed sessions stay in the file with status closed.", "dim")
+        else:
+            body.append("\nDeleted sessions are removed from the file.", "dim")
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self._edit(verb, ids)
+
+        self.push_screen(ConfirmScreen(title, body, action_label=verb.capitalize()), done)
+
+    def _describe(self, ids: list[str]) -> Text:
+        model = self.tree.model
+        text = Text()
+        for session_id in ids[:CONFIRM_ROWS]:
+            summary = model.summaries.get(session_id)
+            text.append(f"  {short_id(session_id)}", "bold")
+            if summary is not None:
+                text.append(f"  chat {one_line(summary.chat_id)}")
+                if summary.project:
+                    text.append(f"  {one_line(summary.project)}", "dim")
+            text.append("\n")
+        if len(ids) > CONFIRM_ROWS:
+            text.append(f"  … and {len(ids) - CONFIRM_ROWS} more\n")
+        return text
+
+    def _get_manager(self) -> Manager:
+        """The Manager edits go through (created on first use, in a worker thread)."""
+        with self._manager_lock:
+            if self._manager is None:
+                store = SessionStoreJSON(self.path, snapshot=self.snapshot if self.snapshot and self.snapshot.exists else None)
+                self._manager = Manager(store=store, background=False)
+            return self._manager
+
+    @work(thread=True, exit_on_error=False, group="edit")
+    def _edit(self, verb: str, ids: list[str]) -> None:
+        try:
+            manager = self._get_manager()
+            done = manager.close_many(ids) if verb == "close" else manager.delete_many(ids)
+        except (StoreError, OSError, ValueError) as exc:
+            self.post_message(EditFailed(verb, str(exc)))
+        except Exception as exc:
+            self.post_message(EditFailed(verb, f"unexpected error: {exc!r}"))
+        else:
+            self.post_message(EditDone(verb, ids, done))
+
+    @work(thread=True, exit_on_error=False, group="edit")
+    def _cleanup(self, age: object) -> None:
+        try:
+            removed = self._get_manager().cleanup_old_sessions(age)  # type: ignore[arg-type]
+        except (StoreError, OSError, ValueError) as exc:
+            self.post_message(EditFailed("clean up", str(exc)))
+        except Exception as exc:
+            self.post_message(EditFailed("clean up", f"unexpected error: {exc!r}"))
+        else:
+            self.post_message(EditDone("clean up", [], [], removed=removed))
+
+    @on(EditDone)
+    def _edit_done(self, message: EditDone) -> None:
+        if message.verb == "clean up":
+            n = message.removed
+            self.notify(f"Cleaned up {n} session{'s' if n != 1 else ''}." if n else "Nothing was old enough to clean up.")
+        else:
+            n = len(message.done)
+            past = "closed" if message.verb == "close" else "deleted"
+            text = f"{past.capitalize()} {n} session{'s' if n != 1 else ''}."
+            missing = len(message.requested) - n
+            if missing:
+                text += f" {missing} no longer in the file."
+            self.notify(text, severity="warning" if missing else "information")
+            self.tree.model.marked.difference_update(message.requested)
+        self.request_load()
+
+    @on(EditFailed)
+    def _edit_failed(self, message: EditFailed) -> None:
+        self.notify(f"Could not {message.verb}: {one_line(message.error)}", severity="error", timeout=8)
+
+    @on(SessionTree.MarksChanged)
+    def _marks_changed(self) -> None:
+        self._update_chrome()
+

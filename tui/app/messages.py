@@ -1,0 +1,56 @@
+"""Messages that workers post to the app. Workers never touch widgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from tui.session import Session, Snapshot
+
+
+@dataclass
+class FileChanged(Message):
+    """The watcher saw the session file change (or appear, or vanish)."""
+
+
+@dataclass
+class SnapshotLoaded(Message):
+    """A new reading of the file; ``snapshot.changes`` is relative to the one shown."""
+
+    snapshot: Snapshot
+
+
+@dataclass
+class SnapshotFailed(Message):
+    """The file could not be read or is invalid; the last good view stays."""
+
+    error: str
+
+
+@dataclass
+class DetailLoaded(Message):
+    """The full session under the cursor, decoded off the UI thread."""
+
+    sequence: int
+    session_id: str
+    session: Session | None
+    error: str | None = None
+
+
+@dataclass
+class EditDone(Message):
+    """An edit went through the Manager."""
+
+    verb: str
+    requested: list[str]
+    done: list[str]
+    removed: int = 0
+
+
+@dataclass
+class EditFailed(Message):
+    """An edit failed; nothing was written half-way."""
+
+    verb: str
+    error: str

@@ -1,0 +1,1 @@
+"""Turning sessions into Rich ``Text`` for the widgets: never markup, always sanitized."""

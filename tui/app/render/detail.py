@@ -1,0 +1,127 @@
+"""The detail pane's content: every field of a session, or a chat's summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.highlighter import JSONHighlighter
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from tui.session import Session, SessionSummary
+from tui.session.codec import MESSAGE_FIELDS, SESSION_FIELDS
+from tui.text.safe import printable
+
+from .badges import badge_for
+from .rows import one_line
+from .times import ago, expires_text
+
+#: Longer texts are cut in the detail pane (the messages pane has the history).
+MAX_TEXT = 4000
+
+Styles = Mapping[str, Style]
+_GO_KEYS = {key for key, *_ in SESSION_FIELDS}
+_json_highlighter = JSONHighlighter()
+
+
+def cut(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` up to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n… ({len(text) - limit:,} more characters)"
+
+
+def _time_cell(session: Session, key: str, value: datetime | None, now: datetime, styles: Styles) -> Text:
+    if value is None:
+        return Text("not set", styles["dim"])
+    raw = (session._source or {}).get(key)
+    shown = raw if isinstance(raw, str) else value.isoformat()
+    text = Text(ago(value, now))
+    text.append(f"  {one_line(shown)}", styles["dim"])
+    return text
+
+
+def pretty_json(value: object) -> Text:
+    """Indented, highlighted JSON; control characters made visible."""
+    try:
+        dumped = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False, default=str)
+    except (TypeError, ValueError):
+        dumped = repr(value)
+    text = Text(printable(dumped))
+    _json_highlighter.highlight(text)
+    return text
+
+
+def session_detail(session: Session, summary: SessionSummary | None, now: datetime, styles: Styles) -> RenderableType:
+    """Every field of ``session``, in Go's order, plus unknown keys."""
+    stale = summary.is_stale(now) if summary is not None else False
+    badge = badge_for(session.status, stale=stale)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style=styles["key"], no_wrap=True)
+    grid.add_column(overflow="fold")
+
+    status = Text(f"{badge.symbol} {one_line(str(session.status)) or '(none)'}", styles[f"badge--{badge.style}"])
+    if stale:
+        status.append("  stale: past its expiry and still " + str(session.status), styles["badge--stale"])
+    expires = Text(expires_text(session.expires_at, now))
+    if session.expires_at is not None:
+        expires.append(f"  {one_line(str((session._source or {}).get('ExpiresAt', '')))}", styles["dim"])
+
+    rows: list[tuple[str, Text | RenderableType]] = [
+        ("ID", Text(one_line(session.id))),
+        ("Status", status),
+        ("Chat", Text(one_line(session.chat_id))),
+        ("Agent", Text(one_line(session.agent))),
+        ("Project", Text(one_line(session.project))),
+        ("Permission", Text(one_line(session.permission_mode) or "—", styles["dim"] if not session.permission_mode else "")),
+        ("Created", _time_cell(session, "CreatedAt", session.created_at, now, styles)),
+        ("Last active", _time_cell(session, "LastActivity", session.last_activity, now, styles)),
+        ("Expires", expires),
+        ("Request", Text(printable(cut(session.request)) or "—")),
+        ("Response", Text(printable(cut(session.response)) or "—")),
+    ]
+    if session.error:
+        rows.append(("Error", Text(printable(cut(session.error)), styles["error"])))
+    count = len(session.messages or ())
+    rows.append(("Messages", Text(f"{count}" if session.messages is not None else "none (null)")))
+    rows.append(("Context", pretty_json(session.context) if session.context is not None else Text("null", styles["dim"])))
+    extra = {k: v for k, v in (session._source or {}).items() if k not in _GO_KEYS}
+    if extra:
+        rows.append(("Other keys", pretty_json(extra)))
+    for key, value in rows:
+        grid.add_row(key, value)
+    return grid
+
+
+def chat_detail(chat_id: str, summaries: list[SessionSummary], now: datetime, styles: Styles) -> RenderableType:
+    """What a chat holds: sessions per status, agents and projects."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style=styles["key"], no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("Chat", Text(one_line(chat_id) or "(no chat)"))
+    grid.add_row("Sessions", Text(str(len(summaries))))
+    counts: dict[str, int] = {}
+    for summary in summaries:
+        badge = badge_for(summary.status, stale=summary.is_stale(now))
+        counts[badge.style] = counts.get(badge.style, 0) + 1
+    by_status = Text()
+    for style, n in sorted(counts.items(), key=lambda item: -item[1]):
+        if by_status:
+            by_status.append("  ")
+        by_status.append(f"{n} {style}", styles[f"badge--{style}"])
+    grid.add_row("By status", by_status)
+    agents = sorted({one_line(s.agent) for s in summaries})
+    projects = sorted({one_line(s.project) for s in summaries if s.project})
+    grid.add_row("Agents", Text(", ".join(agents) or "—"))
+    grid.add_row("Projects", Text("\n".join(projects) or "—"))
+    latest = max((s.last_activity for s in summaries if s.last_activity), default=None)
+    grid.add_row("Last active", Text(ago(latest, now)))
+    return Group(grid)
+
+
+# Message keys this version knows, for showing the others.
+MESSAGE_KEYS = {key for key, *_ in MESSAGE_FIELDS}

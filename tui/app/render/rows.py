@@ -1,0 +1,100 @@
+"""The text of the tree's rows: a chat header, or one session's columns.
+
+Everything from the file goes through :func:`one_line` into ``Text`` spans:
+never markup, never a control byte. Columns adapt to the width: below
+:data:`WIDE` the status word, agent and message count give way to the
+symbol, a narrower agent and a bare count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+
+from tui.session import SessionSummary
+from tui.text.safe import printable
+
+from ..state.tree_model import ChatGroup
+from .badges import summary_badge
+from .times import ago
+
+#: From this width on, rows show every column.
+WIDE = 60
+SHORT_ID = 8
+
+Styles = Mapping[str, Style]
+
+
+def one_line(text: str) -> str:
+    """Untrusted text made printable and kept on one line."""
+    return printable(text).replace("\n", "⏎")
+
+
+def short_id(session_id: str) -> str:
+    """The first characters of an id, enough to tell sessions apart."""
+    return one_line(session_id[:SHORT_ID])
+
+
+def left_truncate(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells from the left (``…/tail``): paths end in their point."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    kept = ""
+    for char in reversed(text):
+        if cell_len(kept) + cell_len(char) > width - 1:
+            break
+        kept = char + kept
+    return "…" + kept
+
+
+def chat_row(group: ChatGroup, expanded: bool, now: datetime, styles: Styles, *, shown: int | None = None) -> Text:
+    """``▾ chat-id  12 sessions · 3 running · 1 failed``; ``shown`` when filtered."""
+    total = len(group.ids)
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    text.append("▾ " if expanded else "▸ ", styles["dim"])
+    text.append(one_line(group.chat_id) or "(no chat)", styles["chat"])
+    count = f"{total} session{'s' if total != 1 else ''}"
+    if shown is not None and shown != total:
+        count = f"{shown} of {count}"
+    text.append(f"  {count}", styles["dim"])
+    for status, style in (("running", "badge--running"), ("pending", "badge--pending"), ("failed", "badge--failed")):
+        n = group.statuses.get(status, 0)
+        if n:
+            text.append(" · ", styles["dim"])
+            text.append(f"{n} {status}", styles[style])
+    return text
+
+
+def session_row(summary: SessionSummary, now: datetime, width: int, styles: Styles, *, marked: bool) -> Text:
+    """One session's columns, fitted to ``width`` cells."""
+    badge = summary_badge(summary, now)
+    wide = width >= WIDE
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    text.append("  ")
+    text.append("◆ " if marked else "  ", styles["mark"])
+    badge_style = styles[f"badge--{badge.style}"]
+    if wide:
+        label = one_line(badge.label)[:9]
+        text.append(f"{badge.symbol} {label}", badge_style)
+        text.append(" " * (10 - len(label)))
+    else:
+        text.append(badge.symbol, badge_style)
+        text.append(" ")
+    text.append(f"{short_id(summary.id):<{SHORT_ID}} ", styles["id"])
+    agent_width = 10 if wide else 6
+    agent = one_line(summary.agent)
+    text.append(f"{agent[:agent_width]:<{agent_width}} ", styles["agent"])
+    count = f"{summary.message_count} msg" if wide else str(summary.message_count)
+    activity = ago(summary.last_activity, now)
+    tail = f" {count:>7} {activity:>9}" if wide else f" {count:>3} {activity:>8}"
+    room = width - text.cell_len - cell_len(tail)
+    project = left_truncate(one_line(summary.project), room)
+    text.append(f"{project}{' ' * max(0, room - cell_len(project))}", styles["project"])
+    text.append(tail, styles["dim"])
+    return text

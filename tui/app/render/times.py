@@ -1,0 +1,34 @@
+"""Times as people read them in a live view: ``12s ago``, ``in 3m``, ``persistent``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tui.session import format_age
+
+
+def ago(moment: datetime | None, now: datetime) -> str:
+    """``3m ago``, ``just now``, or ``never``."""
+    if moment is None:
+        return "never"
+    delta = now - moment
+    if delta < timedelta(seconds=1):
+        return "just now" if delta > -timedelta(seconds=1) else f"in {format_age(-delta)}"
+    return f"{format_age(delta)} ago"
+
+
+def expires_text(expires_at: datetime | None, now: datetime) -> str:
+    """``expires in 12m``, ``expired 3m ago``, or ``persistent``."""
+    if expires_at is None:
+        return "persistent"
+    delta = expires_at - now
+    if delta >= timedelta(0):
+        return f"expires in {format_age(delta)}"
+    return f"expired {format_age(-delta)} ago"
+
+
+def clock_time(moment: datetime | None) -> str:
+    """The full time with its offset, to the microsecond, as the file has it."""
+    if moment is None:
+        return "—"
+    return moment.isoformat(sep=" ")

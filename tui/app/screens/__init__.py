@@ -1,0 +1,1 @@
+"""Modal screens: confirmations, the cleanup dialog, help."""

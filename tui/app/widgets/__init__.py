@@ -1,0 +1,1 @@
+"""The app's widgets. Line-API widgets render only what is on screen."""

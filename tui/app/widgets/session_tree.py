@@ -1,0 +1,314 @@
+"""``SessionTree``: chats and their sessions, drawn a line at a time.
+
+Textual's ``Tree`` rebuilds and measures every line on any change; with tens
+of thousands of sessions rewritten several times a second that freezes the
+screen. This widget renders only the visible rows from a
+:class:`~tui.app.state.tree_model.TreeModel`, which applies change sets in
+place. The cursor is a row (chat or session), not an index, so it stays on
+its session while rows come and go above it, and so does its place on screen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.session import ChangeSet, Snapshot
+
+from ..render.rows import chat_row, session_row
+from ..state.filters import Filter
+from ..state.tree_model import ChatRow, Row, SessionRow, TreeModel
+from .parts import BADGE_CLASSES, PartStyles
+
+#: How long new and changed sessions stay highlighted.
+FLASH_SECONDS = 1.5
+
+_PARTS = {
+    name: f"session-tree--{name}"
+    for name in ("chat", "dim", "id", "agent", "project", "mark", "cursor", "cursor-blurred", "flash")
+}
+
+
+class SessionTree(ScrollView, can_focus=True):
+    """Sessions grouped by chat, with status badges, marks and a cursor."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("left,h", "collapse", "Collapse chat", show=False),
+        Binding("right,l", "expand", "Expand chat", show=False),
+        Binding("enter", "toggle_chat", "Expand/collapse", show=False),
+        Binding("space", "mark", "Mark"),
+    ]
+
+    COMPONENT_CLASSES = {*_PARTS.values(), *BADGE_CLASSES.values()}
+
+    @dataclass
+    class CursorMoved(Message):
+        """The cursor is on another row (``None``: the tree is empty)."""
+
+        tree: SessionTree
+        row: Row | None
+
+        @property
+        def control(self) -> SessionTree:
+            return self.tree
+
+    @dataclass
+    class MarksChanged(Message):
+        """Marks were added or removed."""
+
+        tree: SessionTree
+
+        @property
+        def control(self) -> SessionTree:
+            return self.tree
+
+    def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.model = TreeModel()
+        self.cursor: Row | None = None
+        self._clock = clock
+        self._flash_until: dict[str, float] = {}
+        self._styles = PartStyles(self, {**_PARTS, **BADGE_CLASSES})
+
+    # -- data in ------------------------------------------------------------
+
+    def load(self, snapshot: Snapshot) -> None:
+        """Show ``snapshot`` from scratch (first load, or after an error)."""
+        self.model.load(snapshot, self._clock())
+        self._after_change(keep=self.cursor, old_index=None)
+
+    def apply(self, snapshot: Snapshot, changes: ChangeSet) -> None:
+        """Apply a change set in place; new and changed sessions flash."""
+        old_index = self.cursor_index
+        self.model.apply(snapshot, changes, self._clock())
+        self.flash((*changes.added, *changes.changed))
+        self._after_change(keep=self.cursor, old_index=old_index)
+
+    def set_filter(self, new_filter: Filter) -> None:
+        """Show only what ``new_filter`` matches; the cursor stays if it can."""
+        self.model.set_filter(new_filter, self._clock())
+        self._after_change(keep=self.cursor, old_index=None)
+
+    def flash(self, session_ids: Iterable[str]) -> None:
+        """Highlight sessions briefly."""
+        until = time.monotonic() + FLASH_SECONDS
+        ids = list(session_ids)
+        if not ids:
+            return
+        for session_id in ids:
+            self._flash_until[session_id] = until
+        self.set_timer(FLASH_SECONDS + 0.05, self._end_flash)
+
+    # -- cursor ---------------------------------------------------------------
+
+    @property
+    def cursor_index(self) -> int | None:
+        """Row index of the cursor, or ``None``."""
+        return None if self.cursor is None else self.model.index_of(self.cursor)
+
+    @property
+    def cursor_session(self) -> str | None:
+        """The session id under the cursor, if the cursor is on a session."""
+        return self.cursor.session_id if isinstance(self.cursor, SessionRow) else None
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on row ``index`` (clamped) and scroll it into view."""
+        count = self.model.row_count
+        row = self.model.row_at(max(0, min(index, count - 1))) if count else None
+        self._set_cursor(row)
+        new_index = self.cursor_index
+        if new_index is not None:
+            self.scroll_to_region(Region(0, new_index, 1, 1), animate=False, immediate=True)
+        self.refresh()
+
+    def select_session(self, session_id: str) -> bool:
+        """Move the cursor to a session if it is shown."""
+        summary = self.model.summaries.get(session_id)
+        if summary is None:
+            return False
+        index = self.model.index_of(SessionRow(summary.chat_id, session_id))
+        if index is None:
+            return False
+        self.move_cursor(index)
+        return True
+
+    def targets(self) -> list[str]:
+        """What an edit applies to: marked visible sessions, else the cursor's.
+
+        On a chat row with nothing marked, that chat's visible sessions.
+        """
+        marked = self.model.marked_visible()
+        if marked:
+            return marked
+        if isinstance(self.cursor, SessionRow):
+            return [self.cursor.session_id]
+        if isinstance(self.cursor, ChatRow):
+            return self.model.visible_ids(self.cursor.chat_id)
+        return []
+
+    # -- actions ------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self._step(-1)
+
+    def action_cursor_down(self) -> None:
+        self._step(1)
+
+    def action_page_up(self) -> None:
+        self._step(-max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_down(self) -> None:
+        self._step(max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(self.model.row_count - 1)
+
+    def action_collapse(self) -> None:
+        row = self.cursor
+        if isinstance(row, SessionRow):
+            self._set_cursor(ChatRow(row.chat_id))
+        elif isinstance(row, ChatRow):
+            self._toggle(row.chat_id, expanded=False)
+            return
+        self.move_cursor(self.cursor_index or 0)
+
+    def action_expand(self) -> None:
+        if isinstance(self.cursor, ChatRow):
+            self._toggle(self.cursor.chat_id, expanded=True)
+
+    def action_toggle_chat(self) -> None:
+        if isinstance(self.cursor, ChatRow):
+            self._toggle(self.cursor.chat_id, expanded=None)
+
+    def action_mark(self) -> None:
+        """Mark or unmark the session under the cursor (a chat: all its visible sessions)."""
+        row = self.cursor
+        if isinstance(row, SessionRow):
+            self.model.toggle_marks([row.session_id])
+            self._step(1)
+        elif isinstance(row, ChatRow):
+            self.model.toggle_marks(self.model.visible_ids(row.chat_id))
+            self.refresh()
+        else:
+            return
+        self.post_message(self.MarksChanged(self))
+
+    def clear_marks(self) -> None:
+        """Unmark everything."""
+        if self.model.marked:
+            self.model.marked.clear()
+            self.refresh()
+            self.post_message(self.MarksChanged(self))
+
+    async def _on_click(self, event: events.Click) -> None:
+        index = event.y + self.scroll_offset.y
+        row = self.model.row_at(index)
+        if row is None:
+            return
+        self._set_cursor(row)
+        if isinstance(row, ChatRow) and event.chain >= 2:
+            self._toggle(row.chat_id, expanded=None)
+        self.refresh()
+
+    # -- rendering ----------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = self.scroll_offset.y + y
+        row = self.model.row_at(index)
+        base = self.rich_style
+        if row is None:
+            return Strip.blank(width, base)
+        styles = self._styles.get()
+        now = self._clock()
+        if isinstance(row, ChatRow):
+            group = self.model.groups[row.chat_id]
+            shown = len(group.visible) if self.model.filter.active else None
+            text = chat_row(group, row.chat_id not in self.model.collapsed, now, styles, shown=shown)
+        else:
+            summary = self.model.summaries[row.session_id]
+            text = session_row(summary, now, width, styles, marked=row.session_id in self.model.marked)
+        strip = self._strip(text, width)
+        if isinstance(row, SessionRow) and self._flash_until.get(row.session_id, 0) > time.monotonic():
+            strip = strip.apply_style(styles["flash"])
+        if row == self.cursor:
+            strip = strip.apply_style(styles["cursor" if self.has_focus else "cursor-blurred"])
+        return strip.apply_style(base)
+
+    def _strip(self, text: Text, width: int) -> Strip:
+        segments = list(text.render(self.app.console))
+        return Strip(segments).adjust_cell_length(width)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh()
+
+    # -- internals ----------------------------------------------------------
+
+    def _step(self, delta: int) -> None:
+        index = self.cursor_index
+        self.move_cursor(0 if index is None else index + delta)
+
+    def _toggle(self, chat_id: str, expanded: bool | None) -> None:
+        old_index = self.cursor_index
+        self.model.toggle_chat(chat_id, expanded)
+        self._after_change(keep=self.cursor, old_index=old_index)
+
+    def _set_cursor(self, row: Row | None) -> None:
+        if row != self.cursor:
+            self.cursor = row
+            self.post_message(self.CursorMoved(self, row))
+
+    def _after_change(self, keep: Row | None, old_index: int | None) -> None:
+        """Re-find the cursor's row after the rows changed; keep its screen line."""
+        model = self.model
+        self.virtual_size = Size(self.scrollable_content_region.width, model.row_count)
+        index = None if keep is None else model.index_of(keep)
+        if index is None and isinstance(keep, SessionRow):
+            summary = model.summaries.get(keep.session_id)
+            if summary is not None:  # moved to another chat, or its chat is collapsed
+                index = model.index_of(SessionRow(summary.chat_id, keep.session_id))
+                if index is None:
+                    index = model.index_of(ChatRow(summary.chat_id))
+        if index is None:
+            # The row is gone: stay at the same place in the list.
+            fallback = old_index if old_index is not None else (1 if keep is None else 0)
+            index = max(0, min(fallback, model.row_count - 1))
+        row = model.row_at(index)
+        if old_index is not None and row is not None:
+            # Keep the cursor on the same screen line while rows come and go above it.
+            self.scroll_to(y=self.scroll_offset.y + index - old_index, animate=False, immediate=True)
+        self._set_cursor(row)
+        if row is not None:
+            self.scroll_to_region(Region(0, index, 1, 1), animate=False, immediate=True)
+        self.refresh()
+
+    def _end_flash(self) -> None:
+        now = time.monotonic()
+        self._flash_until = {k: v for k, v in self._flash_until.items() if v > now}
+        self.refresh()

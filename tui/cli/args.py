@@ -1,0 +1,101 @@
+"""Arguments shared by the commands: the session file's path, ages, counts, ids."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from tui.session import parse_age
+
+from .main import DEFAULT_PATH
+
+#: The shortest id prefix the commands accept in place of a full session id.
+MIN_PREFIX = 8
+
+PATH_RULE = f"""\
+PATH defaults to {DEFAULT_PATH}.
+The first argument is PATH when it contains a '/', starts with '~', ends
+in '.json' or names an existing file; otherwise every argument is a
+session id (so a file named like a session id is reached as ./NAME)."""
+
+ID_RULE = f"""\
+An ID is a full session id or a prefix of at least {MIN_PREFIX} characters that
+matches exactly one session."""
+
+
+class UsageError(Exception):
+    """The command line is wrong; the message says how.
+
+    ``hint`` adds a pointer to the command's ``--help`` to the message.
+    """
+
+    def __init__(self, message: str, *, hint: bool = False) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def add_path(parser: argparse.ArgumentParser, *, optional: bool = True) -> None:
+    """Add the PATH positional (optional: defaults to :data:`DEFAULT_PATH`)."""
+    if optional:
+        parser.add_argument("path", nargs="?", default=DEFAULT_PATH, metavar="PATH",
+                            help=f"session file (default: {DEFAULT_PATH})")
+    else:
+        parser.add_argument("path", metavar="PATH", help="session file")
+
+
+def session_path(text: str) -> Path:
+    """The session file a PATH argument names (``~`` expanded)."""
+    return Path(text).expanduser()
+
+
+def looks_like_path(word: str) -> bool:
+    """Whether the first argument of ``close``/``delete`` is PATH (see :data:`PATH_RULE`).
+
+    Session ids are uuids: they have no ``/``, no ``~`` and no ``.json``.
+    An existing file wins over a session id of the same name.
+    """
+    return (
+        "/" in word
+        or (os.sep in word)
+        or word.startswith("~")
+        or word.endswith(".json")
+        or os.path.isfile(word)
+    )
+
+
+def split_path_and_ids(words: list[str]) -> tuple[Path, list[str]]:
+    """Split ``[PATH] ID...`` into the session file and the ids.
+
+    Raises :class:`UsageError` when no id is left.
+    """
+    if words and looks_like_path(words[0]):
+        path, ids = words[0], words[1:]
+    else:
+        path, ids = DEFAULT_PATH, words
+    if not ids:
+        raise UsageError(f"no session id given after PATH {path!r}", hint=True)
+    return session_path(path), ids
+
+
+def age(text: str) -> tuple[timedelta, str]:
+    """An argparse type for ages such as ``7d`` (see :func:`tui.session.parse_age`).
+
+    Returns the age and its text as typed, for messages.
+    """
+    try:
+        return parse_age(text), text.strip()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def count(text: str) -> int:
+    """An argparse type for a number of things: an integer, zero or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value

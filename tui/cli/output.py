@@ -1,0 +1,98 @@
+"""What the commands print: safe text, aligned tables, times and ages, JSON.
+
+Session text is untrusted: everything taken from a file goes through
+:func:`cell` (or :func:`error_line`), which makes control characters
+visible, so nothing a chat user typed can drive the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+
+from rich.cells import cell_len
+
+from tui.session import SessionSummary, format_age
+from tui.text import printable
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def cell(text: object) -> str:
+    """``text`` on one line, with every control character made visible."""
+    return printable(str(text)).replace("\n", "\u2424")  # ␤
+
+
+def error_line(text: str) -> str:
+    """An error message as one safe line (it may quote a file's contents)."""
+    return cell(text)
+
+
+def table(rows: Iterable[Sequence[object]], *, right: Sequence[int] = ()) -> list[str]:
+    """Rows of cells as aligned lines (columns ``right`` aligned right).
+
+    Widths count terminal cells, so wide (CJK, emoji) text lines up; the
+    last column is not padded.
+    """
+    cells = [[cell(value) for value in row] for row in rows]
+    if not cells:
+        return []
+    widths = [max(cell_len(row[i]) for row in cells if i < len(row)) for i in range(max(map(len, cells)))]
+    lines = []
+    for row in cells:
+        parts = []
+        for i, text in enumerate(row):
+            pad = " " * (widths[i] - cell_len(text))
+            if i in right:
+                parts.append(pad + text)
+            elif i == len(row) - 1:
+                parts.append(text)
+            else:
+                parts.append(text + pad)
+        lines.append("  ".join(parts).rstrip())
+    return lines
+
+
+def session_rows(summaries: Iterable[SessionSummary], now: datetime) -> list[list[str]]:
+    """One row per session: id, status, idle time, chat, agent, project."""
+    return [
+        [s.id, str(s.status), idle(s, now), s.chat_id or "-", s.agent or "-", s.project or "-"]
+        for s in summaries
+    ]
+
+
+def idle(summary: SessionSummary, now: datetime) -> str:
+    """How long ago a session was last active: ``12m ago``, or ``never``."""
+    since = summary.idle_for(now)
+    return "never" if since is None else ago(since.total_seconds(), format_age(since))
+
+
+def ago(seconds: float, age: str) -> str:
+    """``3d ago``, or ``in 3d`` for a time in the future (a clock ahead of ours)."""
+    return f"in {age}" if seconds < 0 else f"{age} ago"
+
+
+def utc(moment: datetime | None) -> str | None:
+    """A time as RFC 3339 in UTC to the second (``2026-11-24T05:42:57Z``), or ``None``."""
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def human_time(moment: datetime, now: datetime) -> str:
+    """``2026-11-24 05:42:57 UTC (3h ago)``."""
+    stamp = moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"{stamp} ({ago((now - moment).total_seconds(), format_age(now - moment))})"
+
+
+def plural(number: int, word: str) -> str:
+    """``1 session``, ``3 sessions``."""
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
+def dumps_json(value: object) -> str:
+    """One line of JSON (a cron log gets a line per run): UTF-8, but no raw DEL, C1 or U+2028/9."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

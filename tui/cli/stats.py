@@ -1,0 +1,130 @@
+"""``session-tui stats [PATH] [--json]``: what a session file holds, at a glance."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from tui.session import Snapshot, read_snapshot
+
+from .args import add_path, session_path
+from .output import cell, dumps_json, human_time, plural, table, utc
+
+HELP = "Count the sessions of a session file by status."
+EPILOG = """\
+--json prints one JSON object, on one line, with the keys
+  path, exists, bytes, updated, now, total,
+  statuses   counts of pending running completed failed expired closed
+             (always present), then of any unknown status by name,
+  stale      running or pending sessions past their expiry,
+  persistent, chats, messages, oldest_activity, newest_activity.
+Times are RFC 3339 in UTC, null when unknown.
+
+A missing file is not an error (the bot creates it with its first session):
+stats says so, counts 0 sessions ("exists": false) and exits 0. A file that
+is not a valid session file exits 2."""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``stats``."""
+    add_path(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+
+
+def run(options: argparse.Namespace) -> int:
+    """Print the statistics of the file. Raises ``StoreError`` for a bad file."""
+    now = datetime.now(timezone.utc)
+    stats = FileStats.of(read_snapshot(session_path(options.path)), now)
+    print(dumps_json(stats.as_json()) if options.json else "\n".join(stats.render()))
+    return 0
+
+
+@dataclass(frozen=True)
+class FileStats:
+    """The statistics of one reading of a session file, at ``now``."""
+
+    snapshot: Snapshot
+    now: datetime
+    statuses: dict[str, int]
+    stale: int
+    persistent: int
+    chats: int
+    messages: int
+    oldest: datetime | None
+    newest: datetime | None
+
+    @classmethod
+    def of(cls, snap: Snapshot, now: datetime) -> FileStats:
+        """Gather the statistics of ``snap`` (from summaries: no history is decoded)."""
+        summaries = snap.summaries()
+        statuses = snap.stats()
+        del statuses["total"]
+        activity = [s.last_activity for s in summaries if s.last_activity is not None]
+        return cls(
+            snapshot=snap,
+            now=now,
+            statuses=statuses,
+            stale=sum(1 for s in summaries if s.is_stale(now)),
+            persistent=sum(1 for s in summaries if s.persistent),
+            chats=len({s.chat_id for s in summaries}),
+            messages=sum(s.message_count for s in summaries),
+            oldest=min(activity, default=None),
+            newest=max(activity, default=None),
+        )
+
+    @property
+    def total(self) -> int:
+        """The number of sessions."""
+        return len(self.snapshot)
+
+    def as_json(self) -> dict[str, Any]:
+        """The object ``--json`` prints (keys documented in the command's help)."""
+        snap = self.snapshot
+        return {
+            "path": str(snap.path),
+            "exists": snap.exists,
+            "bytes": len(snap.data),
+            "updated": utc(snap.updated),
+            "now": utc(self.now),
+            "total": self.total,
+            "statuses": self.statuses,
+            "stale": self.stale,
+            "persistent": self.persistent,
+            "chats": self.chats,
+            "messages": self.messages,
+            "oldest_activity": utc(self.oldest),
+            "newest_activity": utc(self.newest),
+        }
+
+    def render(self) -> list[str]:
+        """The human form: a headline, a table of counts, a few facts."""
+        snap = self.snapshot
+        if not snap.exists:
+            return [f"{cell(snap.path)}: no session file yet (0 sessions)"]
+        lines = [
+            f"{cell(snap.path)}: {plural(self.total, 'session')} in {plural(self.chats, 'chat')}, "
+            f"{plural(self.messages, 'message')}, {_size(len(snap.data))}",
+            "",
+        ]
+        rows: list[list[object]] = [["status", "count"], *([s, n] for s, n in self.statuses.items())]
+        rows += [["total", self.total], ["", ""], ["stale", self.stale], ["persistent", self.persistent]]
+        lines += table(rows, right=(1,))
+        facts: list[list[str]] = []
+        if self.oldest is not None and self.newest is not None:
+            facts += [["oldest activity", human_time(self.oldest, self.now)],
+                      ["newest activity", human_time(self.newest, self.now)]]
+        if snap.updated is not None:
+            facts.append(["file updated", human_time(snap.updated, self.now)])
+        if facts:
+            lines += ["", *table(facts)]
+        return lines
+
+
+def _size(size: int) -> str:
+    if size < 1000:
+        return plural(size, "byte")
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} KB"
+    return f"{size / 1_000_000:.1f} MB"

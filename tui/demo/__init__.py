@@ -1,0 +1,1 @@
+"""``--demo``: simulated agents writing a real session file through the real Manager."""

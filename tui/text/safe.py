@@ -1,0 +1,58 @@
+"""Make untrusted text safe to put on a terminal.
+
+Session text comes from chat users. Control characters in it must never
+reach the terminal as bytes: ``ESC ]0;...`` retitles the window, CSI
+sequences move the cursor or recolour the screen, ``\\r`` and ``\\b``
+overwrite what was printed. :func:`printable` replaces every one of them by
+a visible stand-in, so the text shows what it contains and does nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Tabs become this many spaces (a tab's width depends on the column it lands in).
+TAB = "    "
+
+# Every C0 control but newline, DEL, and every C1 control.
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x20):
+        table[code] = chr(0x2400 + code)  # ␀ ␁ ... ␛ ... ␟
+    table[0x7F] = "\u2421"  # ␡
+    for code in range(0x80, 0xA0):
+        # A C1 control is the 8-bit form of ESC followed by code - 0x40
+        # (0x9B CSI is ESC [, 0x9D OSC is ESC ]), so show it that way.
+        table[code] = "\u241b" + chr(code - 0x40)
+    table[ord("\t")] = TAB
+    del table[ord("\n")]
+    return table
+
+
+_TABLE = _build_table()
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character replaced by a visible stand-in.
+
+    - C0 controls (U+0000 to U+001F) become their Unicode control pictures
+      (U+2400 block): ESC → ``␛``, NUL → ``␀``, BEL → ``␇``, CR → ``␍``;
+      DEL (U+007F) becomes ``␡``.
+    - C1 controls (U+0080 to U+009F) become ``␛`` followed by their 7-bit
+      equivalent: CSI U+009B → ``␛[``, OSC U+009D → ``␛]``, NEL U+0085 → ``␛E``.
+    - A tab becomes four spaces; a newline is kept, and so is the newline of a
+      Windows ``\\r\\n`` line ending (its ``\\r`` is dropped). A lone ``\\r``
+      shows as ``␍``.
+
+    Everything else, markup-like text such as ``[bold]`` or ``<b>``
+    included, is returned unchanged: keeping it inert is the job of whoever
+    renders it (``rich.text.Text``, never a markup string).
+    """
+    if _CONTROLS.search(text) is None:
+        return text
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    return text.translate(_TABLE)
