@@ -51,5 +51,12 @@ def test_every_c0_control_has_its_own_picture() -> None:
 
 
 def test_text_beyond_controls_is_untouched() -> None:
-    text = "\u00a0nbsp \u00e9 \u200b zero-width \u202e rtl override \uffff"
+    text = "\u00a0nbsp \u00e9 \u200b zero-width \u200f rtl mark \uffff"
     assert printable(text) == text
+
+
+def test_bidi_overrides_and_isolates_are_shown_by_name() -> None:
+    # "Trojan Source": these reorder the displayed text, so they must not reach the terminal.
+    shown = printable("a\u202eevil\u202c b\u2066x\u2069")
+    assert shown == "a\u27e8RLO\u27e9evil\u27e8PDF\u27e9 b\u27e8LRI\u27e9x\u27e8PDI\u27e9"
+    assert not any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in shown)

@@ -107,6 +107,9 @@ class SessionApp(App[None]):
         self._stop_watching = threading.Event()
         self._manager: Manager | None = None
         self._manager_lock = threading.Lock()
+        #: Bound keys that move focus, run as soon as a pane sees them (see
+        #: ForwardKeysAfterFocusMoves): what is typed next lands in the box.
+        self.immediate_actions = {"slash": self.action_filter}
 
     # -- layout ---------------------------------------------------------------
 
@@ -295,7 +298,9 @@ class SessionApp(App[None]):
         empty = self.query_one("#empty", Static)
         tree = self.tree
         text: Text | None = None
-        if snapshot is None and self.error:
+        if snapshot is None and not self.error:
+            text = Text.assemble(("Reading ", "dim"), one_line(str(self.path)), ("…", "dim"))
+        elif snapshot is None and self.error:
             text = Text.assemble(("Cannot show this file\n\n", "bold"), one_line(self.error))
             text.append("\n\nIt is watched: as soon as it is valid again, it shows here.", "dim")
         elif snapshot is not None and not snapshot.exists:

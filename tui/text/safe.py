@@ -15,7 +15,14 @@ import re
 TAB = "    "
 
 # Every C0 control but newline, DEL, and every C1 control.
-_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+# Bidirectional overrides and isolates reorder what the terminal shows
+# ("Trojan Source"); they are shown by name instead.
+_BIDI = {
+    0x202A: "LRE", 0x202B: "RLE", 0x202C: "PDF", 0x202D: "LRO", 0x202E: "RLO",
+    0x2066: "LRI", 0x2067: "RLI", 0x2068: "FSI", 0x2069: "PDI",
+}
 
 
 def _build_table() -> dict[int, str]:
@@ -27,6 +34,8 @@ def _build_table() -> dict[int, str]:
         # A C1 control is the 8-bit form of ESC followed by code - 0x40
         # (0x9B CSI is ESC [, 0x9D OSC is ESC ]), so show it that way.
         table[code] = "\u241b" + chr(code - 0x40)
+    for code, name in _BIDI.items():
+        table[code] = f"\u27e8{name}\u27e9"  # ⟨RLO⟩
     table[ord("\t")] = TAB
     del table[ord("\n")]
     return table
@@ -43,6 +52,9 @@ def printable(text: str) -> str:
       DEL (U+007F) becomes ``␡``.
     - C1 controls (U+0080 to U+009F) become ``␛`` followed by their 7-bit
       equivalent: CSI U+009B → ``␛[``, OSC U+009D → ``␛]``, NEL U+0085 → ``␛E``.
+    - Bidirectional embeddings, overrides and isolates (U+202A to U+202E,
+      U+2066 to U+2069), which reorder what a terminal shows, become their
+      names: RLO → ``⟨RLO⟩``.
     - A tab becomes four spaces; a newline is kept, and so is the newline of a
       Windows ``\\r\\n`` line ending (its ``\\r`` is dropped). A lone ``\\r``
       shows as ``␍``.

@@ -53,21 +53,32 @@ def left_truncate(text: str, width: int) -> str:
     return "…" + kept
 
 
-def chat_row(group: ChatGroup, expanded: bool, now: datetime, styles: Styles, *, shown: int | None = None) -> Text:
-    """``▾ chat-id  12 sessions · 3 running · 1 failed``; ``shown`` when filtered."""
+_CHAT_COUNTS = (("running", "●"), ("pending", "○"), ("failed", "✗"))
+
+
+def chat_row(
+    group: ChatGroup, expanded: bool, width: int, styles: Styles, *, shown: int | None = None
+) -> Text:
+    """``▾ chat-id  12 sessions · 3 running · 1 failed``; ``shown`` when filtered.
+
+    When that does not fit in ``width``, the counts shrink to ``12 ●3 ✗1``.
+    """
     total = len(group.ids)
-    text = Text(no_wrap=True, overflow="ellipsis", end="")
-    text.append("▾ " if expanded else "▸ ", styles["dim"])
-    text.append(one_line(group.chat_id) or "(no chat)", styles["chat"])
-    count = f"{total} session{'s' if total != 1 else ''}"
-    if shown is not None and shown != total:
-        count = f"{shown} of {count}"
-    text.append(f"  {count}", styles["dim"])
-    for status, style in (("running", "badge--running"), ("pending", "badge--pending"), ("failed", "badge--failed")):
-        n = group.statuses.get(status, 0)
-        if n:
-            text.append(" · ", styles["dim"])
-            text.append(f"{n} {status}", styles[style])
+    counts = [(status, symbol, group.statuses.get(status, 0)) for status, symbol in _CHAT_COUNTS]
+    for compact in (False, True):
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append("▾ " if expanded else "▸ ", styles["dim"])
+        text.append(one_line(group.chat_id) or "(no chat)", styles["chat"])
+        count = f"{total}" if compact else f"{total} session{'s' if total != 1 else ''}"
+        if shown is not None and shown != total:
+            count = f"{shown}/{count}" if compact else f"{shown} of {count}"
+        text.append(f"  {count}", styles["dim"])
+        for status, symbol, n in counts:
+            if n:
+                text.append(" " if compact else " · ", styles["dim"])
+                text.append(f"{symbol}{n}" if compact else f"{n} {status}", styles[f"badge--{status}"])
+        if text.cell_len <= width:
+            break
     return text
 
 

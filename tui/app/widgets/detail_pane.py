@@ -11,12 +11,12 @@ from textual.widgets import Static
 from tui.session import Session, SessionSummary
 
 from ..render.detail import chat_detail, session_detail
-from .parts import BADGE_CLASSES, PartStyles
+from .parts import ForwardKeysAfterFocusMoves, BADGE_CLASSES, PartStyles
 
 _PARTS = {name: f"detail--{name}" for name in ("key", "dim", "error")}
 
 
-class DetailPane(VerticalScroll, can_focus=True):
+class DetailPane(ForwardKeysAfterFocusMoves, VerticalScroll, can_focus=True):
     """A scrollable view of one session's fields."""
 
     COMPONENT_CLASSES = {*_PARTS.values(), *BADGE_CLASSES.values()}

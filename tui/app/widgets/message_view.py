@@ -20,7 +20,7 @@ from textual.strip import Strip
 from tui.session import Message
 
 from ..render.messages import ROLE_STYLES, history_lines
-from .parts import PartStyles
+from .parts import ForwardKeysAfterFocusMoves, PartStyles
 
 _PARTS = {
     **{name: name for name in (*ROLE_STYLES.values(), "role--other")},
@@ -29,7 +29,7 @@ _PARTS = {
 }
 
 
-class MessageView(ScrollView, can_focus=True):
+class MessageView(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
     """The history of the selected session."""
 
     BINDINGS = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rich.style import Style
+from textual import events
 from textual.widget import Widget
 
 from ..render.badges import BADGE_STYLES
@@ -34,3 +35,32 @@ class PartStyles:
     def clear(self) -> None:
         """Forget the styles (the theme or CSS changed)."""
         self._styles = None
+
+
+class ForwardKeysAfterFocusMoves:
+    """Keep fast typing in order when a key moves focus (``/`` opens the filter box).
+
+    Keys are queued on the focused widget as they arrive, and an app binding
+    runs only when its key has bubbled up to the app: by then the keys typed
+    right after it have been handled here, as this pane's keys. So the app's
+    ``immediate_actions`` (key -> method) run here, at once, and printable keys
+    that were queued before focus moved are sent on to where focus is now.
+    """
+
+    # A plain mixin, not a Widget subclass: as a base before the widget's own
+    # class it would change which DEFAULT_CSS wins (overflow, for one).
+
+    async def _on_key(self: Widget, event: events.Key) -> None:  # type: ignore[misc]
+        focused = self.screen.focused if self.is_attached else None
+        if focused is not None and focused is not self and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        immediate = getattr(self.app, "immediate_actions", {}).get(event.key)
+        if immediate is not None:
+            event.stop()
+            event.prevent_default()
+            immediate()
+            return
+        await super()._on_key(event)  # type: ignore[misc]

@@ -28,7 +28,7 @@ from tui.session import ChangeSet, Snapshot
 from ..render.rows import chat_row, session_row
 from ..state.filters import Filter
 from ..state.tree_model import ChatRow, Row, SessionRow, TreeModel
-from .parts import BADGE_CLASSES, PartStyles
+from .parts import ForwardKeysAfterFocusMoves, BADGE_CLASSES, PartStyles
 
 #: How long new and changed sessions stay highlighted.
 FLASH_SECONDS = 1.5
@@ -39,7 +39,7 @@ _PARTS = {
 }
 
 
-class SessionTree(ScrollView, can_focus=True):
+class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
     """Sessions grouped by chat, with status badges, marks and a cursor."""
 
     BINDINGS = [
@@ -243,7 +243,7 @@ class SessionTree(ScrollView, can_focus=True):
         if isinstance(row, ChatRow):
             group = self.model.groups[row.chat_id]
             shown = len(group.visible) if self.model.filter.active else None
-            text = chat_row(group, row.chat_id not in self.model.collapsed, now, styles, shown=shown)
+            text = chat_row(group, row.chat_id not in self.model.collapsed, width, styles, shown=shown)
         else:
             summary = self.model.summaries[row.session_id]
             text = session_row(summary, now, width, styles, marked=row.session_id in self.model.marked)
