@@ -124,6 +124,10 @@ def expected_time(text: str) -> datetime | None:
     return datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(microsecond=micro, tzinfo=tz)
 
 
+#: The frozen "now" of tests that inject a clock.
+T0 = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+
+
 class FakeClock:
     """A settable clock for ``Manager(clock=...)`` and ``SessionStoreJSON(clock=...)``."""
 

@@ -37,17 +37,6 @@ from workers import finish, read_line, start, temp_files
 TEMP_NAME = re.compile(r"\.sessions\.json\.tmp-[0-9a-f]{8,}")
 
 
-@pytest.fixture
-def procs() -> Iterator[list[subprocess.Popen[str]]]:
-    """Processes a test started; any still running at the end are killed."""
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-
-
 def _mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 

@@ -24,17 +24,6 @@ from workers import finish, start, wait_until
 WRITERS = 4
 
 
-@pytest.fixture
-def procs() -> Iterator[list[subprocess.Popen[str]]]:
-    """Processes a test started; any still running at the end are killed."""
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-
-
 def _spawn(procs: list[subprocess.Popen[str]], command: str, args: dict[str, Any]) -> subprocess.Popen[str]:
     proc = start(command, args)
     procs.append(proc)

@@ -30,17 +30,6 @@ KILLS = 100
 SOAK_KILLS = 1000
 
 
-@pytest.fixture
-def procs() -> Iterator[list[subprocess.Popen[str]]]:
-    """Processes a test started; any still running at the end are killed."""
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-
-
 def _read_acks(ack_path: Path) -> list[dict[str, Any]]:
     """Every complete ack line (a line cut short by the kill is not an ack)."""
     if not ack_path.exists():

@@ -10,22 +10,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from rawfiles import ZERO, FakeClock, go_document, go_session, read_items, write_json
+from rawfiles import T0, ZERO, FakeClock, go_document, go_session, read_items, write_json
 
 from tui.session import Config, Manager, Message, Session, SessionStoreJSON, Status
 
-T0 = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
 TIMEOUT = timedelta(minutes=30)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(T0)
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "bot_sessions.json"
 
 
 @pytest.fixture

@@ -110,6 +110,7 @@ class SessionApp(App[None]):
         #: Bound keys that move focus, run as soon as a pane sees them (see
         #: ForwardKeysAfterFocusMoves): what is typed next lands in the box.
         self.immediate_actions = {"slash": self.action_filter}
+        self._counts_cache: tuple[Snapshot, int, dict[str, int], int] | None = None
 
     # -- layout ---------------------------------------------------------------
 
@@ -265,10 +266,7 @@ class SessionApp(App[None]):
     def _update_chrome(self) -> None:
         """Status bar, banner and empty state from the current facts."""
         snapshot = self.snapshot
-        now = self.clock()
-        summaries = snapshot.summaries() if snapshot is not None else []
-        counts = snapshot.stats() if snapshot is not None else {}
-        stale = sum(1 for s in summaries if s.is_stale(now))
+        counts, stale = self._counts(snapshot)
         model = self.tree.model
         filtered = self._filter_label(model.filter) if model.filter.active else None
         self.query_one(StatusBar).show(
@@ -293,6 +291,24 @@ class SessionApp(App[None]):
         self._update_empty_state(snapshot)
         marked = len(model.marked_visible())
         self.tree.border_subtitle = f"{marked} marked" if marked else ""
+
+    def _counts(self, snapshot: Snapshot | None) -> tuple[dict[str, int], int]:
+        """Counts per status and stale sessions, computed once per reading and tick.
+
+        On a large file this is tens of milliseconds, so it is not redone for
+        every redraw of the status bar.
+        """
+        if snapshot is None:
+            return {}, 0
+        now = self.clock()
+        tick = int(now.timestamp() // TICK_SECONDS)
+        cached = self._counts_cache
+        if cached is not None and cached[0] is snapshot and cached[1] == tick:
+            return cached[2], cached[3]
+        counts = snapshot.stats()
+        stale = sum(1 for s in snapshot.summaries() if s.is_stale(now))
+        self._counts_cache = (snapshot, tick, counts, stale)
+        return counts, stale
 
     def _update_empty_state(self, snapshot: Snapshot | None) -> None:
         empty = self.query_one("#empty", Static)
