@@ -63,19 +63,19 @@ class SessionApp(App[None]):
     TITLE = "session-tui"
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("s", "cycle_status", "Status"),
-        Binding("c", "close_sessions", "Close"),
-        Binding("d", "delete_sessions", "Delete"),
-        Binding("x", "cleanup", "Cleanup"),
-        Binding("r", "reload", "Reload"),
-        Binding("p", "toggle_pause", "Pause"),
-        Binding("f", "toggle_follow", "Follow"),
-        Binding("tab", "next_pane", "Pane", show=False),
-        Binding("shift+tab", "previous_pane", "Previous pane", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("slash", "filter", "Filter", tooltip="Filter by id, chat, agent, project or request"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter, then the marks"),
+        Binding("s", "cycle_status", "Status", tooltip="Cycle the status filter"),
+        Binding("c", "close_sessions", "Close", tooltip="Close the marked sessions, or the selected one"),
+        Binding("d", "delete_sessions", "Delete", tooltip="Delete the marked sessions, or the selected one"),
+        Binding("x", "cleanup", "Cleanup", tooltip="Remove ended sessions older than an age"),
+        Binding("r", "reload", "Reload", tooltip="Read the file now, even when paused"),
+        Binding("p", "toggle_pause", "Pause", tooltip="Pause or resume live updates"),
+        Binding("f", "toggle_follow", "Follow", tooltip="Follow new messages of the selected session"),
+        Binding("tab", "next_pane", "Pane", show=False, tooltip="Next pane: sessions, detail, messages"),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False, tooltip="Previous pane"),
+        Binding("question_mark", "help", "Help", tooltip="Keys and badges"),
+        Binding("q", "quit", "Quit", tooltip="Quit"),
     ]
 
     def __init__(
@@ -449,7 +449,8 @@ class SessionApp(App[None]):
                 if not isinstance(binding, Binding) or binding.action == "quit" or not binding.description:
                     continue
                 key = self.get_key_display(Binding(binding.key.split(",")[0], ""))
-                yield SystemCommand(binding.description, f"key: {key}", partial(self.run_action, binding.action, target))
+                help_text = f"{binding.tooltip or binding.description} (key: {key})"
+                yield SystemCommand(binding.description, help_text, partial(self.run_action, binding.action, target))
 
     # -- edits --------------------------------------------------------------------
 

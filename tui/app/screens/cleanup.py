@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -84,8 +86,10 @@ class CleanupScreen(ModalScreen[timedelta | None]):
         except ValueError as exc:
             self._age, self._count = None, 0
             button.disabled = True
-            preview.update(Text(str(exc), "bold red"))
+            preview.set_class(True, "invalid")
+            preview.update(Text(str(exc)))
             return
+        preview.set_class(False, "invalid")
         now = self._clock()
         doomed = cleanup_candidates(self._summaries(), age, now)
         self._age, self._count = age, len(doomed)
@@ -93,13 +97,24 @@ class CleanupScreen(ModalScreen[timedelta | None]):
         if not doomed:
             preview.update(Text(f"Nothing is idle longer than {value.strip()}. Running and pending sessions are never removed."))
             return
-        text = Text(f"{len(doomed)} session{'s' if len(doomed) != 1 else ''} would be removed:\n", "bold")
+        heading = Text(f"{len(doomed)} session{'s' if len(doomed) != 1 else ''} would be removed:", "bold")
+        table = Table.grid(padding=(0, 2), expand=True)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, max_width=18, overflow="ellipsis")
+        table.add_column(no_wrap=True, justify="right")
+        table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
         for summary in doomed[:PREVIEW_ROWS]:
             badge = summary_badge(summary, now)
-            text.append(f"  {badge.symbol} {badge.label:<9} ")
-            text.append(f"{short_id(summary.id)}  {one_line(summary.chat_id)[:16]:<16} ")
-            text.append(f"{ago(summary.last_activity, now):>9}  {one_line(summary.project)[-30:]}\n")
+            table.add_row(
+                Text(f"{badge.symbol} {badge.label}"),
+                Text(short_id(summary.id)),
+                Text(one_line(summary.chat_id)),
+                Text(ago(summary.last_activity, now)),
+                Text(one_line(summary.project)),
+            )
+        rows: list[RenderableType] = [heading, table]
         if len(doomed) > PREVIEW_ROWS:
-            text.append(f"  … and {len(doomed) - PREVIEW_ROWS} more\n")
-        text.append("Running and pending sessions are never removed.", "dim")
-        preview.update(text)
+            rows.append(Text(f"… and {len(doomed) - PREVIEW_ROWS} more"))
+        rows.append(Text("Running and pending sessions are never removed.", "dim"))
+        preview.update(Group(*rows))

@@ -45,7 +45,8 @@ class HelpScreen(ModalScreen[None]):
                 if not binding.description:
                     continue
                 keys = ", ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in binding.key.split(","))
-                table.add_row(Text(title if first else "", style="dim"), Text(keys), Text(binding.description))
+                meaning = binding.tooltip or binding.description
+                table.add_row(Text(title if first else "", style="dim"), Text(keys), Text(meaning))
                 first = False
         return table
 

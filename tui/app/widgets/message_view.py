@@ -33,7 +33,7 @@ class MessageView(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
     """The history of the selected session."""
 
     BINDINGS = [
-        Binding("e", "toggle_expand", "Expand long"),
+        Binding("e", "toggle_expand", "Expand long", tooltip="Show long messages whole, or cut them again"),
         Binding("up,k", "scroll_up", "Scroll up", show=False),
         Binding("down,j", "scroll_down", "Scroll down", show=False),
         Binding("home", "scroll_home", "Top", show=False),

@@ -49,10 +49,10 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last", show=False),
-        Binding("left,h", "collapse", "Collapse chat", show=False),
+        Binding("left,h", "collapse", "Collapse chat", show=False, tooltip="Collapse the chat (or go to it)"),
         Binding("right,l", "expand", "Expand chat", show=False),
-        Binding("enter", "toggle_chat", "Expand/collapse", show=False),
-        Binding("space", "mark", "Mark"),
+        Binding("enter", "toggle_chat", "Expand/collapse", show=False, tooltip="Expand or collapse the chat"),
+        Binding("space", "mark", "Mark", tooltip="Mark the session (on a chat: all its shown sessions)"),
     ]
 
     COMPONENT_CLASSES = {*_PARTS.values(), *BADGE_CLASSES.values()}
