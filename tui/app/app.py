@@ -41,7 +41,7 @@ from .watching import watch_file
 from .widgets.detail_pane import DetailPane
 from .widgets.message_view import MessageView
 from .widgets.session_tree import SessionTree
-from .widgets.status_bar import StatusBar
+from .widgets.status_bar import StatusBar, StatusFacts
 
 Clock = Callable[[], datetime]
 
@@ -69,9 +69,9 @@ class SessionApp(App[None]):
         Binding("c", "close_sessions", "Close", tooltip="Close the marked sessions, or the selected one"),
         Binding("d", "delete_sessions", "Delete", tooltip="Delete the marked sessions, or the selected one"),
         Binding("x", "cleanup", "Cleanup", tooltip="Remove ended sessions older than an age"),
-        Binding("r", "reload", "Reload", tooltip="Read the file now, even when paused"),
+        Binding("r", "reload", "Reload", show=False, tooltip="Read the file now, even when paused"),
         Binding("p", "toggle_pause", "Pause", tooltip="Pause or resume live updates"),
-        Binding("f", "toggle_follow", "Follow", tooltip="Follow new messages of the selected session"),
+        Binding("f", "toggle_follow", "Follow", show=False, tooltip="Follow new messages of the selected session"),
         Binding("tab", "next_pane", "Pane", show=False, tooltip="Next pane: sessions, detail, messages"),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, tooltip="Previous pane"),
         Binding("question_mark", "help", "Help", tooltip="Keys and badges"),
@@ -125,7 +125,7 @@ class SessionApp(App[None]):
                 yield DetailPane(id="detail")
                 yield MessageView(self.clock, id="messages")
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def tree(self) -> SessionTree:
@@ -141,6 +141,8 @@ class SessionApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one("#tree").border_title = "Sessions"
+        self.query_one("#empty").border_title = "Sessions"
+        self.query_one("#filter", Input).border_title = "Filter"
         self.query_one("#detail").border_title = "Detail"
         self.messages_view.border_title = "Messages"
         self.messages_view.border_subtitle = "following"
@@ -228,7 +230,7 @@ class SessionApp(App[None]):
             self._load_detail(self._detail_sequence, row.session_id, snapshot)
         elif isinstance(row, ChatRow):
             model = self.tree.model
-            summaries = [model.summaries[sid] for sid in model.groups[row.chat_id].ids]
+            summaries = [model.summaries[sid] for sid in model.visible_ids(row.chat_id)]
             self.detail.show_chat(row.chat_id, summaries, self.clock())
             self.messages_view.show(None, [])
         else:
@@ -270,15 +272,18 @@ class SessionApp(App[None]):
         model = self.tree.model
         filtered = self._filter_label(model.filter) if model.filter.active else None
         self.query_one(StatusBar).show(
-            counts=counts,
-            stale=stale,
-            path=self.path,
-            live=self.live,
-            reloaded=self.reloaded,
-            error=self.error,
-            read_only=self.read_only,
-            filtered=filtered,
+            StatusFacts(
+                counts=counts,
+                stale=stale,
+                path=self.path,
+                live=self.live,
+                reloaded=self.reloaded,
+                error=self.error,
+                read_only=self.read_only,
+                filtered=filtered,
+            )
         )
+        self.tree.border_title = "Sessions" + (f" — {filtered}" if filtered else "")
         banner = self.query_one("#banner", Static)
         if self.error and snapshot is not None:
             banner.update(Text(f"⚠ {one_line(self.error)} — showing the last good reading"))
@@ -325,9 +330,8 @@ class SessionApp(App[None]):
                 "Looked for ",
                 (one_line(str(self.path)), "bold"),
                 "\nIt is watched: sessions show here as soon as a bot writes it.\n\n",
-                ("Try ", "dim"),
+                ("To see the app with simulated agents, try\n", "dim"),
                 ("session-tui --demo", "bold"),
-                (" to see the app with simulated agents.", "dim"),
             )
         elif snapshot is not None and len(snapshot) == 0:
             text = Text.assemble(("No sessions\n\n", "bold"), ("The file ", "dim"), one_line(str(self.path)), (" has none yet.", "dim"))
@@ -416,7 +420,6 @@ class SessionApp(App[None]):
         """Read the file now, even when paused."""
         self._missed_change = False
         self.request_load()
-        self.notify("Reloading…", timeout=1.5)
 
     def action_toggle_follow(self) -> None:
         """Follow new messages of the selected session, or stop following."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from tui.session import Session, SessionSummary
 from tui.session.codec import MESSAGE_FIELDS, SESSION_FIELDS
 from tui.text.safe import printable
 
-from .badges import badge_for
+from .badges import BADGE_STYLES, badge_for
 from .rows import one_line
 from .times import ago, expires_text
 
@@ -74,6 +75,10 @@ def session_detail(session: Session, summary: SessionSummary | None, now: dateti
     rows: list[tuple[str, Text | RenderableType]] = [
         ("ID", Text(one_line(session.id))),
         ("Status", status),
+    ]
+    if session.error:
+        rows.append(("Error", Text(printable(cut(session.error)), styles["error"])))
+    rows += [
         ("Chat", Text(one_line(session.chat_id))),
         ("Agent", Text(one_line(session.agent))),
         ("Project", Text(one_line(session.project))),
@@ -84,8 +89,6 @@ def session_detail(session: Session, summary: SessionSummary | None, now: dateti
         ("Request", Text(printable(cut(session.request)) or "—")),
         ("Response", Text(printable(cut(session.response)) or "—")),
     ]
-    if session.error:
-        rows.append(("Error", Text(printable(cut(session.error)), styles["error"])))
     count = len(session.messages or ())
     rows.append(("Messages", Text(f"{count}" if session.messages is not None else "none (null)")))
     rows.append(("Context", pretty_json(session.context) if session.context is not None else Text("null", styles["dim"])))
@@ -104,15 +107,13 @@ def chat_detail(chat_id: str, summaries: list[SessionSummary], now: datetime, st
     grid.add_column(overflow="fold")
     grid.add_row("Chat", Text(one_line(chat_id) or "(no chat)"))
     grid.add_row("Sessions", Text(str(len(summaries))))
-    counts: dict[str, int] = {}
-    for summary in summaries:
-        badge = badge_for(summary.status, stale=summary.is_stale(now))
-        counts[badge.style] = counts.get(badge.style, 0) + 1
+    counts = Counter(badge_for(s.status, stale=s.is_stale(now)).style for s in summaries)
     by_status = Text()
-    for style, n in sorted(counts.items(), key=lambda item: -item[1]):
-        if by_status:
-            by_status.append("  ")
-        by_status.append(f"{n} {style}", styles[f"badge--{style}"])
+    for style in BADGE_STYLES:  # always the same order
+        if counts[style]:
+            if by_status:
+                by_status.append("  ")
+            by_status.append(f"{counts[style]} {style}", styles[f"badge--{style}"])
     grid.add_row("By status", by_status)
     agents = sorted({one_line(s.agent) for s in summaries})
     projects = sorted({one_line(s.project) for s in summaries if s.project})

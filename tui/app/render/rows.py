@@ -91,7 +91,9 @@ def session_row(summary: SessionSummary, now: datetime, width: int, styles: Styl
     text.append("◆ " if marked else "  ", styles["mark"])
     badge_style = styles[f"badge--{badge.style}"]
     if wide:
-        label = one_line(badge.label)[:9]
+        label = one_line(badge.label)
+        if len(label) > 9:
+            label = label[:8] + "…"
         text.append(f"{badge.symbol} {label}", badge_style)
         text.append(" " * (10 - len(label)))
     else:

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -28,11 +28,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog", classes="help"):
-            yield Static(Text("session-tui — keys"), classes="dialog-title")
-            yield Static(self._keys_table())
-            yield Static(Text("Badges", style="bold"), classes="dialog-subtitle")
-            yield Static(self._badges_table())
-            yield Static(Text("escape closes this help", style="dim"))
+            yield Static(Text("session-tui — keys and badges"), classes="dialog-title")
+            with Horizontal(id="help-columns"):
+                yield Static(self._keys_table(), id="help-keys")
+                yield Static(self._badges_table(), id="help-badges")
+            yield Static(Text("escape closes this help", style="dim"), classes="dialog-subtitle")
 
     def _keys_table(self) -> Table:
         table = Table.grid(padding=(0, 2))
@@ -51,11 +51,14 @@ class HelpScreen(ModalScreen[None]):
         return table
 
     def _badges_table(self) -> Table:
-        table = Table.grid(padding=(0, 2))
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True)
+        table.add_column()
         for badge in (*BADGES.values(), STALE):
             table.add_row(Text(badge.symbol), Text(badge.label))
-        table.add_row(Text(UNKNOWN_SYMBOL), Text("a status this version does not know (shown as written)"))
-        table.add_row(Text(""), Text("stale: running or pending, and past its expiry time", style="dim"))
+        table.add_row(Text(UNKNOWN_SYMBOL), Text("unknown: shown as written"))
+        table.add_row(Text(""), Text(""))
+        table.add_row(Text(""), Text("stale: running or pending past its expiry; its bot is likely gone", style="dim"))
         return table
 
     def action_dismiss_help(self) -> None:

@@ -63,8 +63,9 @@ class MessageView(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         self._session_id = session_id
         self._messages = list(messages)
         self._layout()
+        # After the refresh: only then do the scroll limits know the new height.
         if self.follow and (at_end or not same):
-            self.scroll_end(animate=False, immediate=True)
+            self.call_after_refresh(self.scroll_end, animate=False)
         elif not same:
             self.scroll_home(animate=False, immediate=True)
         self.refresh()
@@ -78,7 +79,7 @@ class MessageView(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
 
     def watch_follow(self, follow: bool) -> None:
         if follow:
-            self.scroll_end(animate=False, immediate=True)
+            self.call_after_refresh(self.scroll_end, animate=False)
         self.border_subtitle = "following" if follow else "not following (f)"
 
     def render_line(self, y: int) -> Strip:

@@ -1,72 +1,115 @@
-"""``StatusBar``: counts per status, the file, live or paused, last reload, errors."""
+"""``StatusBar``: live or paused, counts per status, the filter, the file or the error."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
+from textual import events
 from textual.widgets import Static
 
 from ..render.badges import BADGES, STALE
-from ..render.rows import one_line
+from ..render.rows import left_truncate, one_line
 from .parts import BADGE_CLASSES, PartStyles
 
 _PARTS = {name: f"status-bar--{name}" for name in ("dim", "live", "paused", "error", "path")}
 
 
+@dataclass(frozen=True)
+class StatusFacts:
+    """What the status bar says."""
+
+    counts: dict[str, int]
+    stale: int
+    path: Path
+    live: bool
+    reloaded: datetime | None
+    error: str | None
+    read_only: bool
+    filtered: str | None = None
+
+
 class StatusBar(Static):
-    """One line under the panes. Everything in it is ``Text``, never markup."""
+    """One line under the panes. Everything in it is ``Text``, never markup.
+
+    It fits itself to its width: counts shrink to symbols first, then the
+    path loses its beginning; the error, when there is one, replaces the path.
+    """
 
     COMPONENT_CLASSES = {*_PARTS.values(), *BADGE_CLASSES.values()}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._styles = PartStyles(self, {**_PARTS, **BADGE_CLASSES})
+        self._facts: StatusFacts | None = None
 
-    def show(
-        self,
-        *,
-        counts: dict[str, int],
-        stale: int,
-        path: Path,
-        live: bool,
-        reloaded: datetime | None,
-        error: str | None,
-        read_only: bool,
-        filtered: str | None = None,
-    ) -> None:
+    def show(self, facts: StatusFacts) -> None:
         """Redraw the bar from these facts."""
+        self._facts = facts
+        self.update(self._render_facts(facts, max(20, self.size.width - 2)))
+
+    def _on_resize(self, event: events.Resize) -> None:
+        if self._facts is not None:
+            self.show(self._facts)
+
+    def _render_facts(self, facts: StatusFacts, width: int) -> Text:
         styles = self._styles.get()
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        if live:
-            text.append("● LIVE", styles["live"])
+        head = Text(no_wrap=True, end="")
+        if facts.live:
+            head.append("● LIVE", styles["live"])
         else:
-            text.append("❚❚ PAUSED", styles["paused"])
-        if reloaded is not None:
-            text.append(f" {reloaded.strftime('%H:%M:%S')}", styles["dim"])
-        if read_only:
-            text.append(" read-only", styles["paused"])
-        text.append(" │ ", styles["dim"])
-        text.append(f"{counts.get('total', 0)} sessions  ", styles["dim"])
-        for status, badge in BADGES.items():
-            n = counts.get(status, 0)
+            head.append("❚❚ PAUSED", styles["paused"])
+        if facts.reloaded is not None:
+            head.append(f" {facts.reloaded.strftime('%H:%M:%S')}", styles["dim"])
+        if facts.read_only:
+            head.append(" read-only", styles["paused"])
+        if facts.filtered:
+            head.append(f" │ {one_line(facts.filtered)}", styles["paused"])
+        head.append(" │ ", styles["dim"])
+        for compact in (False, True):
+            text = head.copy()
+            text.append_text(self._counts(facts, compact))
+            text.append(" │ ", styles["dim"])
+            if text.cell_len + 12 <= width:
+                break
+        room = max(10, width - text.cell_len)
+        if facts.error:
+            text.append(f"⚠ {one_line(facts.error)}", styles["error"])  # its start says most
+        else:
+            text.append(left_truncate(one_line(_home(facts.path)), room), styles["path"])
+        text.truncate(width, overflow="ellipsis")
+        return text
+
+    def _counts(self, facts: StatusFacts, compact: bool) -> Text:
+        styles = self._styles.get()
+        counts = facts.counts
+        total = counts.get("total", 0)
+        text = Text(f"{total} session{'s' if total != 1 else ''}", styles["dim"], end="")
+        shown = [(badge, counts.get(status, 0)) for status, badge in BADGES.items()]
+        shown.append((STALE, facts.stale))
+        for badge, n in shown:
             if n:
-                text.append(f"{badge.symbol} {n} {badge.label}  ", styles[f"badge--{badge.style}"])
-        if stale:
-            text.append(f"{STALE.symbol} {stale} stale  ", styles[f"badge--{STALE.style}"])
+                text.append("  ")
+                label = f"{badge.symbol}{n}" if compact else f"{badge.symbol} {n} {badge.label}"
+                text.append(label, styles[f"badge--{badge.style}"])
         unknown = sum(n for key, n in counts.items() if key not in BADGES and key != "total")
         if unknown:
-            text.append(f"? {unknown} unknown  ", styles["badge--unknown"])
-        if filtered:
-            text.append(f"│ {one_line(filtered)} ", styles["paused"])
-        text.append("│ ", styles["dim"])
-        if error:
-            text.append(f"⚠ {one_line(error)}", styles["error"])
-        else:
-            text.append(one_line(str(path)), styles["path"])
-        self.update(text)
+            text.append("  ")
+            text.append(f"?{unknown}" if compact else f"? {unknown} unknown", styles["badge--unknown"])
+        return text
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        if self._facts is not None:
+            self.show(self._facts)
+
+
+def _home(path: Path) -> str:
+    """``path`` with the home folder written ``~``."""
+    try:
+        return "~/" + str(path.expanduser().absolute().relative_to(Path.home()))
+    except ValueError:
+        return str(path)
