@@ -69,9 +69,9 @@ class SessionApp(App[None]):
         Binding("c", "close_sessions", "Close", tooltip="Close the marked sessions, or the selected one"),
         Binding("d", "delete_sessions", "Delete", tooltip="Delete the marked sessions, or the selected one"),
         Binding("x", "cleanup", "Cleanup", tooltip="Remove ended sessions older than an age"),
-        Binding("r", "reload", "Reload", show=False, tooltip="Read the file now, even when paused"),
+        Binding("r", "reload", "Reload", tooltip="Read the file now, even when paused"),
         Binding("p", "toggle_pause", "Pause", tooltip="Pause or resume live updates"),
-        Binding("f", "toggle_follow", "Follow", show=False, tooltip="Follow new messages of the selected session"),
+        Binding("f", "toggle_follow", "Follow", tooltip="Follow new messages of the selected session"),
         Binding("tab", "next_pane", "Pane", show=False, tooltip="Next pane: sessions, detail, messages"),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, tooltip="Previous pane"),
         Binding("question_mark", "help", "Help", tooltip="Keys and badges"),
@@ -452,7 +452,7 @@ class SessionApp(App[None]):
                 if not isinstance(binding, Binding) or binding.action == "quit" or not binding.description:
                     continue
                 key = self.get_key_display(Binding(binding.key.split(",")[0], ""))
-                help_text = f"{binding.tooltip or binding.description} (key: {key})"
+                help_text = f"key: {key} · {binding.tooltip or binding.description}"
                 yield SystemCommand(binding.description, help_text, partial(self.run_action, binding.action, target))
 
     # -- edits --------------------------------------------------------------------
@@ -523,8 +523,10 @@ class SessionApp(App[None]):
         """The Manager edits go through (created on first use, in a worker thread)."""
         with self._manager_lock:
             if self._manager is None:
-                store = SessionStoreJSON(self.path, snapshot=self.snapshot if self.snapshot and self.snapshot.exists else None)
-                self._manager = Manager(store=store, background=False)
+                # The app's clock, so that a cleanup removes what its preview listed.
+                reading = self.snapshot if self.snapshot is not None and self.snapshot.exists else None
+                store = SessionStoreJSON(self.path, clock=self.clock, snapshot=reading)
+                self._manager = Manager(store=store, clock=self.clock, background=False)
             return self._manager
 
     @work(thread=True, exit_on_error=False, group="edit")
