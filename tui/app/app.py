@@ -441,7 +441,7 @@ class SessionApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette offers every described binding, as the footer and help do."""
         yield from super().get_system_commands(screen)
-        if screen is not self.screen or screen.is_modal:
+        if screen.is_modal:  # (``screen`` is where the palette was opened from)
             return
         for bindings, target in (
             (self.BINDINGS, self),
