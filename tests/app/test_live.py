@@ -85,11 +85,11 @@ async def test_invalid_file_warns_keeps_the_view_and_recovers(varied_file: Path)
         await write_outside(varied_file, "corrupt")
         await wait_until(pilot, lambda: app.error is not None, what="the warning")
         text = screen_text(pilot)
-        assert "showing the last good reading" in text
+        assert "Showing the last good reading" in text
         assert len(app.tree.model.summaries) == count
         await write_outside(varied_file, "restore")
         await wait_until(pilot, lambda: app.error is None, what="recovery")
-        assert "showing the last good reading" not in screen_text(pilot)
+        assert "Showing the last good reading" not in screen_text(pilot)
         assert len(app.tree.model.summaries) == count
 
 

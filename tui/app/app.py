@@ -191,6 +191,8 @@ class SessionApp(App[None]):
 
     @on(SnapshotLoaded)
     def _snapshot_loaded(self, message: SnapshotLoaded) -> None:
+        if not self.is_running:
+            return  # a worker finished while the app shuts down
         snapshot = message.snapshot
         first = self.snapshot is None
         self.snapshot, self.error, self.reloaded = snapshot, None, self.clock()
@@ -206,6 +208,8 @@ class SessionApp(App[None]):
 
     @on(SnapshotFailed)
     def _snapshot_failed(self, message: SnapshotFailed) -> None:
+        if not self.is_running:
+            return  # a worker finished while the app shuts down
         self.error = message.error
         self._update_chrome()
         self._finish_load()
@@ -248,6 +252,8 @@ class SessionApp(App[None]):
 
     @on(DetailLoaded)
     def _detail_loaded(self, message: DetailLoaded) -> None:
+        if not self.is_running:
+            return  # a worker finished while the app shuts down
         if message.sequence != self._detail_sequence:
             return  # the cursor moved on meanwhile
         session = message.session
@@ -286,7 +292,7 @@ class SessionApp(App[None]):
         self.tree.border_title = "Sessions" + (f" — {filtered}" if filtered else "")
         banner = self.query_one("#banner", Static)
         if self.error and snapshot is not None:
-            banner.update(Text(f"⚠ {one_line(self.error)} — showing the last good reading"))
+            banner.update(Text(f"⚠ Showing the last good reading. {one_line(self.error)}"))
             banner.display = True
         elif not self.live and self._missed_change:
             banner.update(Text("❚❚ Paused: the file has changed. Press p to resume."))
@@ -329,7 +335,7 @@ class SessionApp(App[None]):
                 ("No session file yet\n\n", "bold"),
                 "Looked for ",
                 (one_line(str(self.path)), "bold"),
-                "\nIt is watched: sessions show here as soon as a bot writes it.\n\n",
+                "\nIt is watched; sessions appear when a bot writes it.\n\n",
                 ("To see the app with simulated agents, try\n", "dim"),
                 ("session-tui --demo", "bold"),
             )
@@ -481,7 +487,7 @@ class SessionApp(App[None]):
 
     def _refuse_read_only(self, verb: str) -> bool:
         if self.read_only:
-            self.notify(f"Read-only: cannot {verb} (started with --read-only).", severity="warning")
+            self.notify(f"Read-only: cannot {verb} (started with --read-only).", severity="warning", markup=False)
         return self.read_only
 
     def _confirm_edit(self, verb: str) -> None:
@@ -489,7 +495,7 @@ class SessionApp(App[None]):
             return
         ids = self.tree.targets()
         if not ids:
-            self.notify(f"Nothing to {verb}: select or mark sessions first.", severity="warning")
+            self.notify(f"Nothing to {verb}: select or mark sessions first.", severity="warning", markup=False)
             return
         body = self._describe(ids)
         title = f"{verb.capitalize()} {'this session' if len(ids) == 1 else f'{len(ids)} sessions'}?"
@@ -554,9 +560,12 @@ class SessionApp(App[None]):
 
     @on(EditDone)
     def _edit_done(self, message: EditDone) -> None:
+        if not self.is_running:
+            return  # a worker finished while the app shuts down
         if message.verb == "clean up":
             n = message.removed
-            self.notify(f"Cleaned up {n} session{'s' if n != 1 else ''}." if n else "Nothing was old enough to clean up.")
+            text = f"Cleaned up {n} session{'s' if n != 1 else ''}." if n else "Nothing was old enough to clean up."
+            self.notify(text, markup=False)
         else:
             n = len(message.done)
             past = "closed" if message.verb == "close" else "deleted"
@@ -564,13 +573,16 @@ class SessionApp(App[None]):
             missing = len(message.requested) - n
             if missing:
                 text += f" {missing} no longer in the file."
-            self.notify(text, severity="warning" if missing else "information")
+            self.notify(text, severity="warning" if missing else "information", markup=False)
             self.tree.model.marked.difference_update(message.requested)
         self.request_load()
 
     @on(EditFailed)
     def _edit_failed(self, message: EditFailed) -> None:
-        self.notify(f"Could not {message.verb}: {one_line(message.error)}", severity="error", timeout=8)
+        if not self.is_running:
+            return  # a worker finished while the app shuts down
+        # markup=False: the error may quote session text (an id, a value).
+        self.notify(f"Could not {message.verb}: {one_line(message.error)}", severity="error", timeout=8, markup=False)
 
     @on(SessionTree.MarksChanged)
     def _marks_changed(self) -> None:

@@ -1,0 +1,242 @@
+"""The app's screenshot scenes: one definition for snapshot tests and screenshots.
+
+A :class:`Scene` says which file to start from, at which terminal size and
+with which app options, and how to get from the first screen to the state
+worth capturing (``prepare``, with real key presses). Both
+``tests/app/test_snapshots.py`` and ``python -m tui.demo.screenshots`` run
+exactly these, so the README's pictures are the tested screens.
+
+Every capture is deterministic: the clock is frozen at the fixtures'
+:data:`~tui.demo.fixtures.NOW`, there is no watcher, no cursor blink and no
+animation, workers are waited for, and the file is named ``bot_sessions.json``
+relative to the scene's own folder (the caller's working directory, see
+:func:`scene_folder`), so no temporary path shows on screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tui.app.app import SessionApp
+from tui.app.state.tree_model import SessionRow
+
+from .fixtures import NOW, Doc, long_history_document, session_id, varied_document, write
+
+#: The file name every scene uses, relative to the scene's folder.
+FILE_NAME = "bot_sessions.json"
+#: Half-written JSON, as a reader may see it mid-write.
+BROKEN_JSON = '{"version": 1, "items": {"a1b2c3d4-'
+
+Prepare = Callable[[Pilot], Awaitable[None]]
+#: What the file holds before the app starts: a document, raw text, or nothing (missing).
+Contents = Callable[[], Doc] | str | None
+
+
+async def _nothing(pilot: Pilot) -> None:
+    """Capture the first screen as it is."""
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One screen state worth a snapshot and a screenshot."""
+
+    #: File stem of the screenshot and the snapshot test's id.
+    name: str
+    #: What the picture shows (the SVG's title).
+    title: str
+    #: The session file before the app starts (see :data:`Contents`).
+    contents: Contents = varied_document
+    #: Terminal (columns, rows).
+    size: tuple[int, int] = (120, 40)
+    #: Extra :class:`SessionApp` options (``read_only``...).
+    options: Mapping[str, object] = field(default_factory=dict)
+    #: Drives the app from its first screen to the state to capture.
+    prepare: Prepare = _nothing
+
+    def make_app(self, folder: Path) -> SessionApp:
+        """Write the scene's file into ``folder`` and build the app on it, frozen.
+
+        The app's path is relative: run it with ``folder`` as the working
+        directory (:func:`scene_folder`).
+        """
+        contents = self.contents
+        if callable(contents):
+            write(folder / FILE_NAME, contents())
+        elif isinstance(contents, str):
+            (folder / FILE_NAME).write_text(contents, encoding="utf-8")
+        app = SessionApp(Path(FILE_NAME), clock=lambda: NOW, watch=False, **self.options)  # type: ignore[arg-type]
+        app.title = f"session-tui — {self.title}"
+        app.animation_level = "none"
+        return app
+
+    async def run(self, pilot: Pilot) -> None:
+        """Bring the app to the state to capture: first load, ``prepare``, settle."""
+        await loaded(pilot)
+        await self.prepare(pilot)
+        await steady(pilot)
+
+
+@contextlib.contextmanager
+def scene_folder() -> Iterator[Path]:
+    """A fresh temporary folder, made the working directory while the scene runs."""
+    with tempfile.TemporaryDirectory(prefix="session-tui-scene-") as name, contextlib.chdir(name):
+        yield Path(name)
+
+
+# -- waiting ------------------------------------------------------------------
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait for the app's workers (loads, details) and the messages they post."""
+    app = pilot.app
+    for _ in range(3):
+        busy = [w for w in app.workers if w.group != "watch"]
+        if busy:  # (an empty list would mean "wait for every worker")
+            await app.workers.wait_for_complete(busy)
+        await pilot.pause()
+
+
+async def loaded(pilot: Pilot, timeout: float = 15.0) -> None:
+    """Wait for the first reading of the file (or its error) and the selection's detail."""
+    app = pilot.app
+    assert isinstance(app, SessionApp)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while app.snapshot is None and app.error is None:
+        if loop.time() > deadline:
+            raise TimeoutError("the session file was never read")
+        await pilot.pause(0.02)
+    await steady(pilot)
+
+
+async def steady(pilot: Pilot) -> None:
+    """Settle, and stop every input's cursor from blinking (dialogs' too)."""
+    await settle(pilot)
+    for screen in pilot.app.screen_stack:
+        for box in screen.query(Input):
+            box.cursor_blink = False
+    await pilot.pause()
+
+
+async def cursor_to(pilot: Pilot, n: int) -> None:
+    """Press down (or up) until the cursor is on fixture session ``n``."""
+    app = pilot.app
+    assert isinstance(app, SessionApp)
+    tree = app.tree
+    target = session_id(n)
+    summary = tree.model.summaries[target]
+    wanted = tree.model.index_of(SessionRow(summary.chat_id, target))
+    assert wanted is not None, f"session {n} is not shown"
+    for _ in range(tree.model.row_count):
+        if tree.cursor_index == wanted:
+            break
+        await pilot.press("down" if (tree.cursor_index or 0) < wanted else "up")
+    assert tree.cursor_index == wanted, f"the cursor did not reach session {n}"
+    await settle(pilot)
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type ``text`` a key at a time."""
+    await pilot.press(*text)
+
+
+# -- the scenes -----------------------------------------------------------------
+
+
+async def _running(pilot: Pilot) -> None:
+    await cursor_to(pilot, 1)
+
+
+async def _failed_detail(pilot: Pilot) -> None:
+    await cursor_to(pilot, 4)
+
+
+async def _long_message(pilot: Pilot) -> None:
+    await pilot.press("tab", "tab")  # sessions → detail → messages
+    # From the top, 12 lines down (four short messages) is message 5, 60 lines long.
+    await pilot.press("home", *["down"] * 12)
+
+
+async def _long_message_expanded(pilot: Pilot) -> None:
+    await _long_message(pilot)
+    await pilot.press("e")
+
+
+async def _becomes_invalid(pilot: Pilot) -> None:
+    assert isinstance(pilot.app, SessionApp)
+    pilot.app.path.write_text(BROKEN_JSON, encoding="utf-8")
+    await pilot.press("r")
+    await settle(pilot)
+    pilot.app.clear_notifications()  # the "Reloading…" toast; the banner is the point
+
+
+async def _help(pilot: Pilot) -> None:
+    await pilot.press("question_mark")
+
+
+async def _confirm_close(pilot: Pilot) -> None:
+    await cursor_to(pilot, 3)
+    await pilot.press("c")
+
+
+async def _confirm_delete_marked(pilot: Pilot) -> None:
+    for n in (6, 10):  # space marks and moves down
+        await cursor_to(pilot, n)
+        await pilot.press("space")
+    await pilot.press("d")
+
+
+async def _cleanup(pilot: Pilot) -> None:
+    await pilot.press("x")
+    await steady(pilot)
+    await pilot.press("end", "backspace", "backspace")  # the default age, "7d"
+    await type_text(pilot, "1d")
+
+
+async def _filter_text(pilot: Pilot) -> None:
+    await pilot.press("slash")
+    await type_text(pilot, "5302")
+    await pilot.press("enter", "down")  # back to the tree, onto the first session
+
+
+async def _filter_status(pilot: Pilot) -> None:
+    await pilot.press("s", "down")  # all → running; onto the first session
+
+
+async def _read_only_refuses(pilot: Pilot) -> None:
+    await pilot.press("d")
+
+
+SCENES: tuple[Scene, ...] = (
+    Scene("main", "sessions by chat, every status", prepare=_running),
+    Scene("failed-detail", "a failed session's detail", prepare=_failed_detail),
+    Scene("long-history", "a long history, long messages cut", long_history_document, prepare=_long_message),
+    Scene(
+        "long-history-expanded",
+        "a long history, long messages expanded (e)",
+        long_history_document,
+        prepare=_long_message_expanded,
+    ),
+    Scene("empty", "no session file yet", None),
+    Scene("invalid-file", "the file became invalid: the last good view stays", prepare=_becomes_invalid),
+    Scene("unreadable-file", "a file that was never valid", BROKEN_JSON),
+    Scene("help", "help: keys and badges", prepare=_help),
+    Scene("small-terminal", "an 80×24 terminal", size=(80, 24)),
+    Scene("confirm-close", "close one session: the confirm dialog", prepare=_confirm_close),
+    Scene("confirm-delete-marked", "delete two marked sessions", prepare=_confirm_delete_marked),
+    Scene("cleanup", "cleanup: sessions idle over 1d, previewed", prepare=_cleanup),
+    Scene("filter-text", "filtered by text: 5302", prepare=_filter_text),
+    Scene("filter-status", "filtered by status: running", prepare=_filter_status),
+    Scene("read-only", "read-only: edits are refused", options={"read_only": True}, prepare=_read_only_refuses),
+)
+
+#: Scenes by name.
+BY_NAME: dict[str, Scene] = {scene.name: scene for scene in SCENES}
