@@ -8,7 +8,9 @@ handlers here own the UI state and update widgets in place.
 
 from __future__ import annotations
 
+import gc
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
@@ -20,9 +22,11 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from tui.session import (
+    LIVE_STATUSES,
     Manager,
     SessionStoreJSON,
     Snapshot,
@@ -47,8 +51,16 @@ Clock = Callable[[], datetime]
 
 #: How often relative times ("3m ago"), stale badges and the status bar are redrawn.
 TICK_SECONDS = 2.0
+#: The detail and message panes follow the cursor once it has rested this long (seconds).
+SELECTION_DELAY = 0.06
 #: The confirm dialog lists at most this many sessions by name.
 CONFIRM_ROWS = 8
+
+
+def live_expiries(snapshot: Snapshot) -> list[datetime]:
+    """Sorted expiry times of pending and running sessions (stale once past)."""
+    live = LIVE_STATUSES
+    return sorted(s.expires_at for s in snapshot.summaries() if s.status in live and s.expires_at is not None)
 
 
 def local_now() -> datetime:
@@ -110,7 +122,8 @@ class SessionApp(App[None]):
         #: Bound keys that move focus, run as soon as a pane sees them (see
         #: ForwardKeysAfterFocusMoves): what is typed next lands in the box.
         self.immediate_actions = {"slash": self.action_filter}
-        self._counts_cache: tuple[Snapshot, int, dict[str, int], int] | None = None
+        self._facts: tuple[Snapshot, dict[str, int], list[datetime]] | None = None
+        self._selection_timer: Timer | None = None
 
     # -- layout ---------------------------------------------------------------
 
@@ -155,6 +168,9 @@ class SessionApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
+        gc.unfreeze()  # what _snapshot_loaded froze may be collected again (tests run many apps)
+        if self._selection_timer is not None:
+            self._selection_timer.stop()
 
     # -- loading --------------------------------------------------------------
 
@@ -164,10 +180,14 @@ class SessionApp(App[None]):
             self._load_again = True
             return
         self._loading = True
-        self._load(self.snapshot)
+        self._load([self.snapshot])
 
     @work(thread=True, exit_on_error=False, group="load")
-    def _load(self, base: Snapshot | None) -> None:
+    def _load(self, box: list[Snapshot | None]) -> None:
+        # The snapshot comes in a box that is emptied here: Textual keeps a
+        # finished worker (and so its arguments) until a cyclic garbage
+        # collection, and a reading pins the whole file's bytes.
+        base = box.pop()
         try:
             snapshot = read_snapshot(self.path, previous=base)
         except StoreError as exc:
@@ -175,7 +195,8 @@ class SessionApp(App[None]):
         except Exception as exc:  # never let a reader bug take the app down
             self.post_message(SnapshotFailed(f"{self.path}: cannot read: {exc!r}"))
         else:
-            self.post_message(SnapshotLoaded(snapshot))
+            # The status bar's facts, computed here rather than on the UI thread.
+            self.post_message(SnapshotLoaded(snapshot, snapshot.stats(), live_expiries(snapshot)))
 
     @work(thread=True, exit_on_error=False, group="watch")
     def _watch(self) -> None:
@@ -196,6 +217,8 @@ class SessionApp(App[None]):
         snapshot = message.snapshot
         first = self.snapshot is None
         self.snapshot, self.error, self.reloaded = snapshot, None, self.clock()
+        if message.counts is not None and message.expiries is not None:
+            self._facts = (snapshot, message.counts, message.expiries)
         if first:
             self.tree.load(snapshot)
         elif snapshot.changes:
@@ -205,6 +228,13 @@ class SessionApp(App[None]):
             self._show_selection()
         self._update_chrome()
         self._finish_load()
+        if first:
+            # What is alive after the first reading (the app's widgets, the
+            # summaries, the tree) lives as long as the app: keep it out of the
+            # collector's full passes, which on a large file otherwise stall the
+            # UI for 50-200 ms every few seconds. (Frozen objects are still freed
+            # by reference counting; only cycles among them would never be.)
+            gc.freeze()
 
     @on(SnapshotFailed)
     def _snapshot_failed(self, message: SnapshotFailed) -> None:
@@ -224,14 +254,24 @@ class SessionApp(App[None]):
 
     @on(SessionTree.CursorMoved)
     def _cursor_moved(self, message: SessionTree.CursorMoved) -> None:
-        self._show_selection()
+        # Show the selection once the cursor rests: decoding a session and
+        # laying out its fields and history costs tens of milliseconds of the
+        # UI thread, which keys pressed in quick succession would queue behind.
+        if self._selection_timer is not None:
+            self._selection_timer.stop()
+        self._selection_timer = self.set_timer(SELECTION_DELAY, self._selection_rested)
+
+    def _selection_rested(self) -> None:
+        self._selection_timer = None
+        if self.is_running:  # not while the app shuts down
+            self._show_selection()
 
     def _show_selection(self) -> None:
         row = self.tree.cursor
         snapshot = self.snapshot
         self._detail_sequence += 1
         if isinstance(row, SessionRow) and snapshot is not None:
-            self._load_detail(self._detail_sequence, row.session_id, snapshot)
+            self._load_detail(self._detail_sequence, row.session_id, [snapshot])
         elif isinstance(row, ChatRow):
             model = self.tree.model
             summaries = [model.summaries[sid] for sid in model.visible_ids(row.chat_id)]
@@ -242,7 +282,8 @@ class SessionApp(App[None]):
             self.messages_view.show(None, [])
 
     @work(thread=True, exit_on_error=False, group="detail")
-    def _load_detail(self, sequence: int, session_id: str, snapshot: Snapshot) -> None:
+    def _load_detail(self, sequence: int, session_id: str, box: list[Snapshot]) -> None:
+        snapshot = box.pop()  # see _load: the finished worker must not pin the reading
         try:
             session = snapshot.session(session_id)
         except StoreError as exc:
@@ -304,22 +345,18 @@ class SessionApp(App[None]):
         self.tree.border_subtitle = f"{marked} marked" if marked else ""
 
     def _counts(self, snapshot: Snapshot | None) -> tuple[dict[str, int], int]:
-        """Counts per status and stale sessions, computed once per reading and tick.
+        """Counts per status, and how many sessions are stale now.
 
-        On a large file this is tens of milliseconds, so it is not redone for
-        every redraw of the status bar.
+        Both come from facts computed once per reading (by the load worker,
+        off the UI thread): the stale count at any moment is one bisection
+        into the sorted expiry times of live sessions.
         """
         if snapshot is None:
             return {}, 0
-        now = self.clock()
-        tick = int(now.timestamp() // TICK_SECONDS)
-        cached = self._counts_cache
-        if cached is not None and cached[0] is snapshot and cached[1] == tick:
-            return cached[2], cached[3]
-        counts = snapshot.stats()
-        stale = sum(1 for s in snapshot.summaries() if s.is_stale(now))
-        self._counts_cache = (snapshot, tick, counts, stale)
-        return counts, stale
+        facts = self._facts
+        if facts is None or facts[0] is not snapshot:
+            facts = self._facts = (snapshot, snapshot.stats(), live_expiries(snapshot))
+        return facts[1], bisect_left(facts[2], self.clock())
 
     def _update_empty_state(self, snapshot: Snapshot | None) -> None:
         empty = self.query_one("#empty", Static)

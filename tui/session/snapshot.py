@@ -31,7 +31,13 @@ SUPPORTED_VERSION = 1
 _KNOWN_TOP_KEYS = ("version", "items", "updated")
 _BOM = b"\xef\xbb\xbf"
 
-_Entry = tuple[int, int, SessionSummary]
+#: Where a session's JSON value is in the document: ``(start, end)``.
+#: Kept apart from the summaries on purpose: a tuple of two ints is not
+#: tracked by the garbage collector, a tuple holding a summary is, and a
+#: reload would otherwise promote one new tracked tuple per session (50k on a
+#: large file) to the oldest generation, triggering a full collection of
+#: 50-200 ms on the UI thread every reload or two.
+_Span = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +83,14 @@ class Snapshot:
     from the snapshot passed as ``previous`` when this one was read.
     """
 
-    __slots__ = ("path", "data", "exists", "version", "updated", "extras", "identity", "changes", "_entries")
+    __slots__ = ("path", "data", "exists", "version", "updated", "extras", "identity", "changes", "_entries", "_summaries")
 
     def __init__(
         self,
         path: Path,
         data: bytes,
-        entries: dict[str, _Entry],
+        entries: dict[str, _Span],
+        summaries: dict[str, SessionSummary],
         *,
         exists: bool = True,
         updated: datetime | None = None,
@@ -104,6 +111,7 @@ class Snapshot:
         self.identity = identity
         self.changes = changes
         self._entries = entries
+        self._summaries = summaries
 
     # -- reading ------------------------------------------------------------
 
@@ -118,17 +126,16 @@ class Snapshot:
 
     def summary(self, session_id: str) -> SessionSummary | None:
         """The summary of one session, or ``None`` if the file does not have it."""
-        entry = self._entries.get(session_id)
-        return None if entry is None else entry[2]
+        return self._summaries.get(session_id)
 
     def summaries(self) -> list[SessionSummary]:
         """Summaries of every session, in file order."""
-        return [entry[2] for entry in self._entries.values()]
+        return list(self._summaries.values())
 
     def raw(self, session_id: str) -> memoryview | None:
         """The JSON bytes of one session as they are in the file."""
-        entry = self._entries.get(session_id)
-        return None if entry is None else memoryview(self.data)[entry[0] : entry[1]]
+        span = self._entries.get(session_id)
+        return None if span is None else memoryview(self.data)[span[0] : span[1]]
 
     def session(self, session_id: str) -> Session | None:
         """Decode one full session (history included), or ``None`` if absent."""
@@ -148,11 +155,11 @@ class Snapshot:
 
     def stats(self) -> dict[str, int]:
         """Counts per status plus ``total`` (see :func:`count_statuses`)."""
-        return count_statuses(entry[2].status for entry in self._entries.values())
+        return count_statuses(summary.status for summary in self._summaries.values())
 
     def _where(self, session_id: str) -> str:
-        entry = self._entries.get(session_id)
-        line = "" if entry is None else f" (line {_line_of(self.data, entry[0])})"
+        span = self._entries.get(session_id)
+        line = "" if span is None else f" (line {_line_of(self.data, span[0])})"
         return f"{self.path}: session {quoted(session_id)}{line}"
 
     # -- deriving -----------------------------------------------------------
@@ -185,14 +192,13 @@ class Snapshot:
                 if session_id in new_bytes:
                     yield session_id, new_bytes[session_id]
                 else:
-                    start, end, _ = self._entries[session_id]
+                    start, end = self._entries[session_id]
                     yield session_id, view[start:end]
 
         data, spans = render(SUPPORTED_VERSION, values(), dumps_compact(format_time(updated)), self.extras)
-        entries = {
-            sid: (start, end, new_summaries.get(sid) or self._entries[sid][2]) for sid, start, end in spans
-        }
-        return Snapshot(self.path, data, entries, updated=updated, extras=self.extras)
+        entries = {sid: (start, end) for sid, start, end in spans}
+        summaries = {sid: new_summaries.get(sid) or self._summaries[sid] for sid, _, _ in spans}
+        return Snapshot(self.path, data, entries, summaries, updated=updated, extras=self.extras)
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -202,7 +208,7 @@ def _line_of(data: bytes, offset: int) -> int:
 def empty_snapshot(path: Path, previous: Snapshot | None = None) -> Snapshot:
     """The snapshot of a file that does not exist."""
     removed = frozenset(previous or ())
-    return Snapshot(path, b"", {}, exists=False, changes=ChangeSet(removed=removed))
+    return Snapshot(path, b"", {}, {}, exists=False, changes=ChangeSet(removed=removed))
 
 
 def read_snapshot(path: str | os.PathLike[str], previous: Snapshot | None = None) -> Snapshot:
@@ -263,11 +269,12 @@ def parse_snapshot(
     parsed = _parse_split(data, split, path, previous) if split is not None else None
     if parsed is None:
         data, parsed = _parse_whole(data, path, previous)
-    top, entries, changes = parsed
+    top, entries, summaries, changes = parsed
     return Snapshot(
         path,
         data,
         entries,
+        summaries,
         updated=_updated(top, path),
         extras={k: v for k, v in top.items() if k not in _KNOWN_TOP_KEYS},
         identity=identity,
@@ -275,7 +282,7 @@ def parse_snapshot(
     )
 
 
-_Parsed = tuple[dict[str, object], dict[str, _Entry], ChangeSet]
+_Parsed = tuple[dict[str, object], dict[str, _Span], dict[str, SessionSummary], ChangeSet]
 
 
 def _parse_split(
@@ -293,16 +300,19 @@ def _parse_split(
         return None
     _check_version(top, path)
     prev_entries = previous._entries if previous is not None else {}
+    prev_summaries = previous._summaries if previous is not None else {}
     prev_view = memoryview(previous.data) if previous is not None else memoryview(b"")
     view = memoryview(data)
-    entries: dict[str, _Entry] = {}
+    entries: dict[str, _Span] = {}
+    summaries: dict[str, SessionSummary] = {}
     added: set[str] = set()
     changed: set[str] = set()
     loads = orjson.loads
     for session_id, start, end in split.spans:
         old = prev_entries.get(session_id)
         if old is not None and old[1] - old[0] == end - start and data.startswith(prev_view[old[0] : old[1]], start):
-            entries[session_id] = (start, end, old[2])
+            entries[session_id] = old if old[0] == start else (start, end)
+            summaries[session_id] = prev_summaries[session_id]
             continue
         try:
             raw = loads(view[start:end])
@@ -313,10 +323,11 @@ def _parse_split(
         except FormatError as exc:
             line = f" (line {_line_of(data, start)})" if locate else ""
             raise CorruptStoreError(f"{path}: session {quoted(session_id)}{line}: {exc}") from None
-        entries[session_id] = (start, end, summary)
+        entries[session_id] = (start, end)
+        summaries[session_id] = summary
         (changed if old is not None else added).add(session_id)
     removed = frozenset(prev_entries.keys() - entries.keys())
-    return top, entries, ChangeSet(frozenset(added), frozenset(changed), removed)
+    return top, entries, summaries, ChangeSet(frozenset(added), frozenset(changed), removed)
 
 
 def _parse_whole(data: bytes, path: Path, previous: Snapshot | None) -> tuple[bytes, _Parsed]:
@@ -347,7 +358,7 @@ def _parse_whole(data: bytes, path: Path, previous: Snapshot | None) -> tuple[by
     parsed = None if split is None else _parse_split(canonical, split, path, previous, locate=False)
     if parsed is None:  # pragma: no cover - render() always writes the split layout
         raise CorruptStoreError(f"{path}: internal error: cannot re-encode the file")
-    return canonical, (top, parsed[1], parsed[2])
+    return canonical, (top, parsed[1], parsed[2], parsed[3])
 
 
 def _check_version(top: dict[str, object], path: Path) -> None:

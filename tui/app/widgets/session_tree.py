@@ -131,11 +131,19 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         """Put the cursor on row ``index`` (clamped) and scroll it into view."""
         count = self.model.row_count
         row = self.model.row_at(max(0, min(index, count - 1))) if count else None
+        old_index = self.cursor_index
+        scroll_y = self.scroll_offset.y
         self._set_cursor(row)
         new_index = self.cursor_index
         if new_index is not None:
             self.scroll_to_region(Region(0, new_index, 1, 1), animate=False, immediate=True)
-        self.refresh()
+        if self.scroll_offset.y == scroll_y and old_index is not None and new_index is not None:
+            # Only the two rows whose cursor highlight changed: a full repaint
+            # re-renders every visible row on every keystroke.
+            self.refresh_line(old_index)
+            self.refresh_line(new_index)
+        else:
+            self.refresh()
 
     def select_session(self, session_id: str) -> bool:
         """Move the cursor to a session if it is shown."""
