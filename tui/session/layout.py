@@ -51,7 +51,7 @@ def split_items(data: bytes) -> ItemsSplit | None:
     marker = data.find(b'\n  "items":')
     if marker < 0:
         return None
-    start = _skip_ws(data, marker + len(b'\n  "items":'))
+    start = skip_ws(data, marker + len(b'\n  "items":'))
     if data.startswith(b"null", start):
         return ItemsSplit(data, [])  # the head keeps the null itself
     if data.startswith(b"{}", start):
@@ -68,7 +68,7 @@ def split_items(data: bytes) -> ItemsSplit | None:
     return ItemsSplit(data[:start] + ITEMS_PLACEHOLDER + data[end:], spans)
 
 
-def _skip_ws(data: bytes, pos: int) -> int:
+def skip_ws(data: bytes, pos: int) -> int:
     size = len(data)
     while pos < size and data[pos] in _WS:
         pos += 1
@@ -76,7 +76,7 @@ def _skip_ws(data: bytes, pos: int) -> int:
 
 
 @lru_cache(maxsize=8)
-def _member_pattern(indent: bytes) -> re.Pattern[bytes]:
+def member_pattern(indent: bytes) -> re.Pattern[bytes]:
     # A key at exactly this indentation whose value is an object. JSON strings
     # cannot hold a raw newline, so this never matches inside a string.
     return re.compile(
@@ -91,7 +91,7 @@ def _split_members(
 
     Each member must start a line of its own, indented deeper than ``outer``.
     """
-    first = _skip_ws(data, start + 1)
+    first = skip_ws(data, start + 1)
     line_start = data.rfind(b"\n", start, first) + 1
     indent = data[line_start:first]
     if not line_start or indent.strip(_WS) or len(indent) <= len(outer):
@@ -104,7 +104,7 @@ def _split_members(
     expect = start + 1  # where the next member's line break may start
     value_start = -1
     key = ""
-    for match in _member_pattern(indent).finditer(data, start, close_at):
+    for match in member_pattern(indent).finditer(data, start, close_at):
         at = match.start()
         if value_start < 0:
             if data[expect:at].strip(_WS):
@@ -114,7 +114,7 @@ def _split_members(
             if comma < 0 or data[comma + 1 : at].strip(_WS):
                 return None
             spans.append((key, value_start, comma))
-        key = _decode_key(match.group(1))
+        key = decode_key(match.group(1))
         value_start = match.end() - 1
     if value_start < 0:
         return None
@@ -126,7 +126,7 @@ def _split_members(
     return spans, close_at + len(closer)
 
 
-def _decode_key(raw: bytes) -> str:
+def decode_key(raw: bytes) -> str:
     """Raises ``ValueError`` (``UnicodeDecodeError``, ``JSONDecodeError``) if invalid."""
     if b"\\" not in raw:
         return raw.decode("utf-8")

@@ -22,6 +22,7 @@ from .codec import FormatError, decode_session, decode_time, json_kind
 from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError, quoted
 from .gotime import format_time
 from .jsonbytes import dumps_compact, dumps_indented, loads_exact
+from .incremental import reparse
 from .layout import ItemsSplit, is_items_placeholder, render, split_items
 from .model import Session
 from .stats import count_statuses
@@ -211,7 +212,9 @@ def empty_snapshot(path: Path, previous: Snapshot | None = None) -> Snapshot:
     return Snapshot(path, b"", {}, {}, exists=False, changes=ChangeSet(removed=removed))
 
 
-def read_snapshot(path: str | os.PathLike[str], previous: Snapshot | None = None) -> Snapshot:
+def read_snapshot(
+    path: str | os.PathLike[str], previous: Snapshot | None = None, *, incremental: bool = True
+) -> Snapshot:
     """Read and validate the session file at ``path``.
 
     With ``previous``, sessions whose bytes did not change reuse its
@@ -237,7 +240,7 @@ def read_snapshot(path: str | os.PathLike[str], previous: Snapshot | None = None
         data = _read_all(fd, st.st_size, path)
     finally:
         os.close(fd)
-    return parse_snapshot(data, path, previous, identity=FileIdentity.of(st))
+    return parse_snapshot(data, path, previous, identity=FileIdentity.of(st), incremental=incremental)
 
 
 def _read_all(fd: int, size_hint: int, path: Path) -> bytes:
@@ -259,14 +262,23 @@ def parse_snapshot(
     previous: Snapshot | None = None,
     *,
     identity: FileIdentity | None = None,
+    incremental: bool = True,
 ) -> Snapshot:
-    """Parse a session file's bytes (see :func:`read_snapshot`)."""
+    """Parse a session file's bytes (see :func:`read_snapshot`).
+
+    With ``previous`` and ``incremental``, only the stretch of the file that
+    differs from ``previous`` is split and parsed (:mod:`.incremental`); the
+    result is the same, only cheaper. Writers pass ``incremental=False``:
+    what they write back is then always derived from a full split.
+    """
     if not data or data.isspace():
         raise CorruptStoreError(f"{path}: file is empty (a writer may be half-way through)")
     if data.startswith(_BOM):
         raise CorruptStoreError(f"{path}: starts with a UTF-8 byte order mark, which JSON does not allow")
-    split = split_items(data)
-    parsed = _parse_split(data, split, path, previous) if split is not None else None
+    parsed = _reparse(data, path, previous) if incremental and previous is not None and len(previous) else None
+    if parsed is None:
+        split = split_items(data)
+        parsed = _parse_split(data, split, path, previous) if split is not None else None
     if parsed is None:
         data, parsed = _parse_whole(data, path, previous)
     top, entries, summaries, changes = parsed
@@ -283,6 +295,22 @@ def parse_snapshot(
 
 
 _Parsed = tuple[dict[str, object], dict[str, _Span], dict[str, SessionSummary], ChangeSet]
+
+
+def _reparse(data: bytes, path: Path, previous: Snapshot) -> _Parsed | None:
+    """Only the sessions whose bytes changed since ``previous`` (see :mod:`.incremental`)."""
+    found = reparse(data, previous)
+    if found is None:
+        return None
+    head, entries, summaries, added, changed, removed = found
+    try:
+        top = loads_exact(head)
+    except ValueError:
+        return None
+    if type(top) is not dict or not is_items_placeholder(top.get("items")):
+        return None
+    _check_version(top, path)
+    return top, entries, summaries, ChangeSet(frozenset(added), frozenset(changed), frozenset(removed))
 
 
 def _parse_split(

@@ -203,7 +203,8 @@ class SessionStoreJSON:
         snap = self._snapshot
         current = file_identity(self.path)
         if current != snap.identity or (current is None and snap.exists):
-            snap = self._snapshot = read_snapshot(self.path, previous=snap)
+            # Never the incremental shortcut here: writes start from this reading.
+            snap = self._snapshot = read_snapshot(self.path, previous=snap, incremental=False)
         return snap
 
     def _target(self) -> Path:
