@@ -89,7 +89,8 @@ async def test_invalid_file_warns_keeps_the_view_and_recovers(varied_file: Path)
         assert len(app.tree.model.summaries) == count
         await write_outside(varied_file, "restore")
         await wait_until(pilot, lambda: app.error is None, what="recovery")
-        assert "Showing the last good reading" not in screen_text(pilot)
+        # The banner goes with the next repaint, not within the handler.
+        await wait_until(pilot, lambda: "Showing the last good reading" not in screen_text(pilot), what="the banner gone")
         assert len(app.tree.model.summaries) == count
 
 
@@ -105,4 +106,4 @@ async def test_missing_file_is_a_friendly_empty_screen_until_it_appears(tmp_path
         path.parent.mkdir()
         await write_outside(path, "create", "chat-z")
         await wait_until(pilot, lambda: len(app.tree.model.summaries) == 1, what="the file to appear", timeout=20)
-        assert "No session file yet" not in screen_text(pilot)
+        await wait_until(pilot, lambda: "No session file yet" not in screen_text(pilot), what="the empty state gone")

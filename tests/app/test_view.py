@@ -427,7 +427,7 @@ async def test_pause_holds_the_view_reload_and_resume_apply_changes(varied_file:
         await pilot.press("r")
         await wait_until(pilot, lambda: "✗ failed" in line_with(widget_text(pilot, app.tree), short), what="reload")
         assert not app.live
-        assert "Paused: the file has changed" not in screen_text(pilot)
+        await wait_until(pilot, lambda: "Paused: the file has changed" not in screen_text(pilot), what="the banner gone")
 
         # Another change; p again applies it and goes live.
         await write_outside(varied_file, "status", second, "failed")
@@ -436,7 +436,7 @@ async def test_pause_holds_the_view_reload_and_resume_apply_changes(varied_file:
         await pilot.press("p")
         assert app.live
         await wait_until(pilot, lambda: model.summaries[second].status == "failed", what="resume applies the change")
-        assert "Paused" not in screen_text(pilot)
+        await wait_until(pilot, lambda: "Paused" not in screen_text(pilot), what="the banner gone")
         assert "LIVE" in screen_text(pilot)
 
 

@@ -198,6 +198,12 @@ class SessionApp(App[None]):
             # The status bar's facts, computed here rather than on the UI thread.
             self.post_message(SnapshotLoaded(snapshot, snapshot.stats(), live_expiries(snapshot)))
 
+    @work(thread=True, exit_on_error=False, group="discard")
+    def _discard(self, box: list[object]) -> None:
+        """Drop the last references to an old reading here, not on the UI thread:
+        freeing a file's worth of bytes takes tens of milliseconds."""
+        box.clear()
+
     @work(thread=True, exit_on_error=False, group="watch")
     def _watch(self) -> None:
         watch_file(self.path, lambda: self.post_message(FileChanged()), self._stop_watching)
@@ -216,9 +222,12 @@ class SessionApp(App[None]):
             return  # a worker finished while the app shuts down
         snapshot = message.snapshot
         first = self.snapshot is None
+        retired = [self.snapshot, self._facts]
         self.snapshot, self.error, self.reloaded = snapshot, None, self.clock()
         if message.counts is not None and message.expiries is not None:
             self._facts = (snapshot, message.counts, message.expiries)
+        if not first:
+            self._discard(retired)
         if first:
             self.tree.load(snapshot)
         elif snapshot.changes:
