@@ -34,7 +34,15 @@ from tui.session import (
     read_snapshot,
 )
 
-from .messages import DetailLoaded, EditDone, EditFailed, FileChanged, SnapshotFailed, SnapshotLoaded
+from .messages import (
+    DetailLoaded,
+    EditDone,
+    EditFailed,
+    FileChanged,
+    SnapshotFailed,
+    SnapshotLoaded,
+)
+from .priority import lower_this_thread, note_ui_thread
 from .render.rows import one_line, short_id
 from .screens.cleanup import CleanupScreen
 from .screens.confirm import ConfirmScreen
@@ -46,6 +54,7 @@ from .widgets.detail_pane import DetailPane
 from .widgets.message_view import MessageView
 from .widgets.session_tree import SessionTree
 from .widgets.status_bar import StatusBar, StatusFacts
+from .widgets.strip_view import StripView
 
 Clock = Callable[[], datetime]
 
@@ -57,10 +66,15 @@ SELECTION_DELAY = 0.06
 CONFIRM_ROWS = 8
 
 
-def live_expiries(snapshot: Snapshot) -> list[datetime]:
-    """Sorted expiry times of pending and running sessions (stale once past)."""
+def live_expiries(snapshot: Snapshot) -> list[float]:
+    """Sorted expiry times (POSIX seconds) of pending and running sessions (stale once past).
+
+    Seconds rather than datetimes: sorting aware datetimes costs ten times more.
+    """
     live = LIVE_STATUSES
-    return sorted(s.expires_at for s in snapshot.summaries() if s.status in live and s.expires_at is not None)
+    return sorted(
+        s.expires_at.timestamp() for s in snapshot.summaries() if s.status in live and s.expires_at is not None
+    )
 
 
 def local_now() -> datetime:
@@ -122,7 +136,7 @@ class SessionApp(App[None]):
         #: Bound keys that move focus, run as soon as a pane sees them (see
         #: ForwardKeysAfterFocusMoves): what is typed next lands in the box.
         self.immediate_actions = {"slash": self.action_filter}
-        self._facts: tuple[Snapshot, dict[str, int], list[datetime]] | None = None
+        self._facts: tuple[Snapshot, dict[str, int], list[float]] | None = None
         self._selection_timer: Timer | None = None
 
     # -- layout ---------------------------------------------------------------
@@ -153,6 +167,7 @@ class SessionApp(App[None]):
         return self.query_one(MessageView)
 
     def on_mount(self) -> None:
+        note_ui_thread()
         self.query_one("#tree").border_title = "Sessions"
         self.query_one("#empty").border_title = "Sessions"
         self.query_one("#filter", Input).border_title = "Filter"
@@ -182,12 +197,15 @@ class SessionApp(App[None]):
         self._loading = True
         self._load([self.snapshot])
 
-    @work(thread=True, exit_on_error=False, group="load")
+    # Every worker has a description: without one, Textual builds it from the
+    # repr() of the arguments, on the UI thread (a whole reading, 100s of ms).
+    @work(thread=True, exit_on_error=False, group="load", description="read the session file")
     def _load(self, box: list[Snapshot | None]) -> None:
         # The snapshot comes in a box that is emptied here: Textual keeps a
         # finished worker (and so its arguments) until a cyclic garbage
         # collection, and a reading pins the whole file's bytes.
         base = box.pop()
+        lower_this_thread()
         try:
             snapshot = read_snapshot(self.path, previous=base)
         except StoreError as exc:
@@ -198,13 +216,14 @@ class SessionApp(App[None]):
             # The status bar's facts, computed here rather than on the UI thread.
             self.post_message(SnapshotLoaded(snapshot, snapshot.stats(), live_expiries(snapshot)))
 
-    @work(thread=True, exit_on_error=False, group="discard")
+    @work(thread=True, exit_on_error=False, group="discard", description="free an old reading")
     def _discard(self, box: list[object]) -> None:
         """Drop the last references to an old reading here, not on the UI thread:
         freeing a file's worth of bytes takes tens of milliseconds."""
+        lower_this_thread()
         box.clear()
 
-    @work(thread=True, exit_on_error=False, group="watch")
+    @work(thread=True, exit_on_error=False, group="watch", description="watch the session file")
     def _watch(self) -> None:
         watch_file(self.path, lambda: self.post_message(FileChanged()), self._stop_watching)
 
@@ -290,9 +309,10 @@ class SessionApp(App[None]):
             self.detail.show_note("No session selected.")
             self.messages_view.show(None, [])
 
-    @work(thread=True, exit_on_error=False, group="detail")
+    @work(thread=True, exit_on_error=False, group="detail", description="decode the selected session")
     def _load_detail(self, sequence: int, session_id: str, box: list[Snapshot]) -> None:
         snapshot = box.pop()  # see _load: the finished worker must not pin the reading
+        lower_this_thread()
         try:
             session = snapshot.session(session_id)
         except StoreError as exc:
@@ -365,7 +385,7 @@ class SessionApp(App[None]):
         facts = self._facts
         if facts is None or facts[0] is not snapshot:
             facts = self._facts = (snapshot, snapshot.stats(), live_expiries(snapshot))
-        return facts[1], bisect_left(facts[2], self.clock())
+        return facts[1], bisect_left(facts[2], self.clock().timestamp())
 
     def _update_empty_state(self, snapshot: Snapshot | None) -> None:
         empty = self.query_one("#empty", Static)
@@ -486,6 +506,7 @@ class SessionApp(App[None]):
                     ("Everywhere", self.BINDINGS),
                     ("Sessions", SessionTree.BINDINGS),
                     ("Messages", MessageView.BINDINGS),
+                    ("Detail, messages", StripView.BINDINGS),
                 ]
             )
         )
@@ -581,7 +602,7 @@ class SessionApp(App[None]):
                 self._manager = Manager(store=store, clock=self.clock, background=False)
             return self._manager
 
-    @work(thread=True, exit_on_error=False, group="edit")
+    @work(thread=True, exit_on_error=False, group="edit", description="edit the session file")
     def _edit(self, verb: str, ids: list[str]) -> None:
         try:
             manager = self._get_manager()
@@ -593,7 +614,7 @@ class SessionApp(App[None]):
         else:
             self.post_message(EditDone(verb, ids, done))
 
-    @work(thread=True, exit_on_error=False, group="edit")
+    @work(thread=True, exit_on_error=False, group="edit", description="clean up old sessions")
     def _cleanup(self, age: object) -> None:
         try:
             removed = self._get_manager().cleanup_old_sessions(age)  # type: ignore[arg-type]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from textual.message import Message
 
@@ -19,7 +18,7 @@ class FileChanged(Message):
 class SnapshotLoaded(Message):
     """A new reading of the file; ``snapshot.changes`` is relative to the one shown.
 
-    ``counts`` (per status) and ``expiries`` (the sorted expiry times of live
+    ``counts`` (per status) and ``expiries`` (the sorted expiry POSIX times of live
     sessions, from which the stale count at any moment is one bisection) are
     computed by the worker: on 50k sessions that is ~50 ms the UI thread
     would otherwise spend per reading and per tick.
@@ -27,7 +26,7 @@ class SnapshotLoaded(Message):
 
     snapshot: Snapshot
     counts: dict[str, int] | None = None
-    expiries: list[datetime] | None = None
+    expiries: list[float] | None = None
 
 
 @dataclass

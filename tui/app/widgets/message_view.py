@@ -10,17 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.session import Message
 
 from ..render.messages import ROLE_STYLES, history_lines
-from .parts import ForwardKeysAfterFocusMoves, PartStyles
+from .parts import PartStyles
+from .strip_view import StripView
 
 _PARTS = {
     **{name: name for name in (*ROLE_STYLES.values(), "role--other")},
@@ -29,15 +27,16 @@ _PARTS = {
 }
 
 
-class MessageView(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
+class MessageView(StripView):
     """The history of the selected session."""
 
     BINDINGS = [
-        Binding("e", "toggle_expand", "Expand long", tooltip="Show long messages whole, or cut them again"),
-        Binding("up,k", "scroll_up", "Scroll up", show=False),
-        Binding("down,j", "scroll_down", "Scroll down", show=False),
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("end", "scroll_end", "Bottom", show=False),
+        Binding(
+            "e",
+            "toggle_expand",
+            "Expand long",
+            tooltip="Show long messages whole, or cut them again",
+        ),
     ]
 
     COMPONENT_CLASSES = set(_PARTS.values())
@@ -53,8 +52,6 @@ class MessageView(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         self._styles = PartStyles(self, _PARTS)
         self._messages: Sequence[Message] = ()
         self._session_id: str | None = None
-        self._strips: list[Strip] = []
-        self._laid_out_width = -1
 
     def show(self, session_id: str | None, messages: Sequence[Message]) -> None:
         """Show a history. For the same session, follow new messages if at the end."""
@@ -74,37 +71,25 @@ class MessageView(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         self.expanded = not self.expanded
 
     def watch_expanded(self) -> None:
-        self._layout()
-        self.refresh()
+        self.relayout()
 
     def watch_follow(self, follow: bool) -> None:
         if follow:
             self.call_after_refresh(self.scroll_end, animate=False)
         self.border_subtitle = "following" if follow else "not following (f)"
 
-    def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
-        if width != self._laid_out_width:
-            self._layout()
-        if 0 <= index < len(self._strips):
-            return self._strips[index].adjust_cell_length(width).apply_style(self.rich_style)
-        return Strip.blank(width, self.rich_style)
-
-    def _on_resize(self, event: events.Resize) -> None:
-        self._layout()
-
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
-        self._laid_out_width = -1
 
-    def _layout(self) -> None:
-        width = self.scrollable_content_region.width
-        if width <= 0:
-            return
-        self._laid_out_width = width
+    def lay_out(self, width: int) -> list[Strip]:
         console = self.app.console
-        lines = history_lines(self._messages, self._clock(), width, console, self._styles.get(), expanded=self.expanded)
-        self._strips = [Strip(list(line.render(console))) for line in lines]
-        self.virtual_size = Size(width, len(self._strips))
+        lines = history_lines(
+            self._messages,
+            self._clock(),
+            width,
+            console,
+            self._styles.get(),
+            expanded=self.expanded,
+        )
+        return [Strip(list(line.render(console))) for line in lines]
