@@ -83,9 +83,8 @@ async def test_invalid_file_warns_keeps_the_view_and_recovers(varied_file: Path)
         await ready(pilot)
         count = len(app.tree.model.summaries)
         await write_outside(varied_file, "corrupt")
-        await wait_until(pilot, lambda: app.error is not None, what="the warning")
-        text = screen_text(pilot)
-        assert "Showing the last good reading" in text
+        await wait_until(pilot, lambda: app.error is not None, what="the error")
+        await wait_until(pilot, lambda: "Showing the last good reading" in screen_text(pilot), what="the warning")
         assert len(app.tree.model.summaries) == count
         await write_outside(varied_file, "restore")
         await wait_until(pilot, lambda: app.error is None, what="recovery")

@@ -29,6 +29,7 @@ from tui.session import (
     LIVE_STATUSES,
     Manager,
     SessionStoreJSON,
+    SessionSummary,
     Snapshot,
     StoreError,
     read_snapshot,
@@ -50,8 +51,8 @@ from .screens.help import HelpScreen
 from .state.filters import Filter, next_status_filter
 from .state.tree_model import ChatRow, SessionRow
 from .watching import watch_file
-from .widgets.detail_pane import DetailPane
-from .widgets.message_view import MessageView
+from .widgets.detail_pane import DetailKit, DetailPane
+from .widgets.message_view import HistoryKit, MessageView
 from .widgets.session_tree import SessionTree
 from .widgets.status_bar import StatusBar, StatusFacts
 from .widgets.strip_view import StripView
@@ -299,7 +300,9 @@ class SessionApp(App[None]):
         snapshot = self.snapshot
         self._detail_sequence += 1
         if isinstance(row, SessionRow) and snapshot is not None:
-            self._load_detail(self._detail_sequence, row.session_id, [snapshot])
+            summary = self.tree.model.summaries.get(row.session_id)
+            kits = (self.detail.kit(), self.messages_view.kit())
+            self._load_detail(self._detail_sequence, row.session_id, summary, [snapshot], kits)
         elif isinstance(row, ChatRow):
             model = self.tree.model
             summaries = [model.summaries[sid] for sid in model.visible_ids(row.chat_id)]
@@ -310,15 +313,28 @@ class SessionApp(App[None]):
             self.messages_view.show(None, [])
 
     @work(thread=True, exit_on_error=False, group="detail", description="decode the selected session")
-    def _load_detail(self, sequence: int, session_id: str, box: list[Snapshot]) -> None:
+    def _load_detail(
+        self,
+        sequence: int,
+        session_id: str,
+        summary: SessionSummary | None,
+        box: list[Snapshot],
+        kits: tuple[DetailKit, HistoryKit],
+    ) -> None:
+        """Decode the session and lay out both panes here: on a long history
+        that is tens of milliseconds the UI thread would not answer keys."""
         snapshot = box.pop()  # see _load: the finished worker must not pin the reading
         lower_this_thread()
         try:
             session = snapshot.session(session_id)
         except StoreError as exc:
-            self.post_message(DetailLoaded(sequence, session_id, None, str(exc)))
-        else:
-            self.post_message(DetailLoaded(sequence, session_id, session))
+            self.post_message(DetailLoaded(sequence, session_id, None, error=str(exc)))
+            return
+        now = self.clock()
+        detail_kit, history_kit = kits
+        detail = detail_kit.session(session, summary, now)
+        history = history_kit.history(session.messages or [], now)
+        self.post_message(DetailLoaded(sequence, session_id, session, summary, detail=detail, history=history))
 
     @on(DetailLoaded)
     def _detail_loaded(self, message: DetailLoaded) -> None:
@@ -331,9 +347,8 @@ class SessionApp(App[None]):
             self.detail.show_note(message.error or "This session is no longer in the file.")
             self.messages_view.show(message.session_id, [])
             return
-        summary = self.tree.model.summaries.get(message.session_id)
-        self.detail.show_session(session, summary, self.clock())
-        self.messages_view.show(message.session_id, session.messages or [])
+        self.detail.show_session(session, message.summary, self.clock(), message.detail)
+        self.messages_view.show(message.session_id, session.messages or [], message.history)
 
     # -- chrome -----------------------------------------------------------------
 

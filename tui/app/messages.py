@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui.session import Session, Snapshot
+from tui.session import Session, SessionSummary, Snapshot
+
+from .widgets.strip_view import Prepared
 
 
 @dataclass
@@ -43,7 +45,11 @@ class DetailLoaded(Message):
     sequence: int
     session_id: str
     session: Session | None
+    summary: SessionSummary | None = None
     error: str | None = None
+    #: Both panes laid out by the worker, at the widths they had when asked.
+    detail: Prepared | None = None
+    history: Prepared | None = None
 
 
 @dataclass

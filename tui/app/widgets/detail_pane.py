@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
-from rich.console import RenderableType
-from rich.segment import Segment
+from rich.console import Console, ConsoleOptions, RenderableType
 from rich.style import Style
 from rich.text import Text
-from textual.strip import Strip
 
 from tui.session import Session, SessionSummary
 
 from ..render.detail import chat_detail, session_detail
 from .parts import BADGE_CLASSES, PartStyles
-from .strip_view import StripView
+from .strip_view import Layout, Prepared, StripView, rich_layout
 
 _PARTS = {name: f"detail--{name}" for name in ("key", "dim", "error")}
+
+Styles = Mapping[str, Style]
+#: What the pane shows, given its part styles.
+Content = Callable[[Styles], RenderableType]
+
+
+@dataclass(frozen=True)
+class DetailKit:
+    """What laying out the pane needs, taken on the UI thread, usable on any thread."""
+
+    console: Console
+    options: ConsoleOptions
+    styles: Styles
+    width: int
+
+    def layout(self, content: Content) -> Layout:
+        return rich_layout(lambda: content(self.styles), self.console, self.options)
+
+    def session(self, session: Session, summary: SessionSummary | None, now: datetime) -> Prepared:
+        """The session's fields, laid out now (in a worker)."""
+        return Prepared.at(self.layout(lambda styles: session_detail(session, summary, now, styles)), self.width)
 
 
 class DetailPane(StripView):
@@ -26,19 +46,31 @@ class DetailPane(StripView):
     COMPONENT_CLASSES = {*_PARTS.values(), *BADGE_CLASSES.values()}
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(lambda width: [], id=id)
         self._styles = PartStyles(self, {**_PARTS, **BADGE_CLASSES})
         self.session_id: str | None = None
-        # What to draw, given the part styles (rebuilt when the theme changes).
-        self._content: Callable[[dict[str, Style]], RenderableType] = lambda styles: Text(
-            "Select a session to see its fields."
-        )
+        self._shown: Content = lambda styles: Text("Select a session to see its fields.")
 
-    def show_session(self, session: Session, summary: SessionSummary | None, now: datetime) -> None:
-        """Show every field of ``session``; keeps the scroll position for the same session."""
+    def on_mount(self) -> None:
+        self._show(self._shown)
+
+    def kit(self) -> DetailKit:
+        """A :class:`DetailKit` for the pane as it is now (UI thread only)."""
+        app = self.app
+        return DetailKit(app.console, app.console_options, self._styles.get(), self.content_width)
+
+    def show_session(
+        self, session: Session, summary: SessionSummary | None, now: datetime, prepared: Prepared | None = None
+    ) -> None:
+        """Show every field of ``session`` (``prepared`` by :meth:`DetailKit.session`, or laid out here);
+        keeps the scroll position for the same session."""
         same = session.id == self.session_id
         self.session_id = session.id
-        self._show(lambda styles: session_detail(session, summary, now, styles))
+        self._shown = lambda styles: session_detail(session, summary, now, styles)
+        if prepared is not None:
+            self.show_layout(prepared)
+        else:
+            self._show(self._shown)
         if not same:
             self.scroll_home(animate=False, immediate=True)
 
@@ -54,18 +86,13 @@ class DetailPane(StripView):
         self._show(lambda styles: Text(note, styles["dim"]))
         self.scroll_home(animate=False, immediate=True)
 
-    def _show(self, content: Callable[[dict[str, Style]], RenderableType]) -> None:
-        self._content = content
-        self.relayout()
+    def _show(self, content: Content) -> None:
+        self._shown = content
+        self.show_layout(self.kit().layout(content))
+
+    def restyled(self) -> Layout:
+        return self.kit().layout(self._shown)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
-
-    def lay_out(self, width: int) -> list[Strip]:
-        console = self.app.console
-        options = self.app.console_options.update(highlight=False, width=width)
-        segments = console.render(self._content(self._styles.get()), options)
-        return [
-            Strip(line) for line in Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False)
-        ]

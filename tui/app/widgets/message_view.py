@@ -1,15 +1,19 @@
 """``MessageView``: a session's message history, drawn a line at a time.
 
-Lines are laid out once per (history, width, expanded) and only the visible
-ones are drawn. With ``follow`` on and the view at its end, new messages
-scroll into view as they arrive.
+Lines are laid out once per (history, width, expanded), by the detail
+worker when it can (:class:`HistoryKit`), and only the visible ones are
+drawn. With ``follow`` on and the view at its end, new messages scroll into
+view as they arrive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from rich.console import Console
+from rich.style import Style
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -18,7 +22,7 @@ from tui.session import Message
 
 from ..render.messages import ROLE_STYLES, history_lines
 from .parts import PartStyles
-from .strip_view import StripView
+from .strip_view import Layout, Prepared, StripView
 
 _PARTS = {
     **{name: name for name in (*ROLE_STYLES.values(), "role--other")},
@@ -27,16 +31,33 @@ _PARTS = {
 }
 
 
+@dataclass(frozen=True)
+class HistoryKit:
+    """What laying out a history needs, taken on the UI thread, usable on any thread."""
+
+    console: Console
+    styles: Mapping[str, Style]
+    expanded: bool
+    width: int
+
+    def layout(self, messages: Sequence[Message], now: datetime) -> Layout:
+        def lay_out(width: int) -> list[Strip]:
+            console = self.console
+            lines = history_lines(messages, now, width, console, self.styles, expanded=self.expanded)
+            return [Strip(list(line.render(console))) for line in lines]
+
+        return lay_out
+
+    def history(self, messages: Sequence[Message], now: datetime) -> Prepared:
+        """``messages`` laid out now (in a worker)."""
+        return Prepared.at(self.layout(messages, now), self.width)
+
+
 class MessageView(StripView):
     """The history of the selected session."""
 
     BINDINGS = [
-        Binding(
-            "e",
-            "toggle_expand",
-            "Expand long",
-            tooltip="Show long messages whole, or cut them again",
-        ),
+        Binding("e", "toggle_expand", "Expand long", tooltip="Show long messages whole, or cut them again"),
     ]
 
     COMPONENT_CLASSES = set(_PARTS.values())
@@ -47,31 +68,41 @@ class MessageView(StripView):
     expanded: reactive[bool] = reactive(False)
 
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(lambda width: [], id=id)
         self._clock = clock
         self._styles = PartStyles(self, _PARTS)
         self._messages: Sequence[Message] = ()
         self._session_id: str | None = None
 
-    def show(self, session_id: str | None, messages: Sequence[Message]) -> None:
-        """Show a history. For the same session, follow new messages if at the end."""
+    def on_mount(self) -> None:
+        self.show_layout(self.restyled())
+
+    def kit(self) -> HistoryKit:
+        """A :class:`HistoryKit` for the view as it is now (UI thread only)."""
+        return HistoryKit(self.app.console, self._styles.get(), self.expanded, self.content_width)
+
+    def show(self, session_id: str | None, messages: Sequence[Message], prepared: Prepared | None = None) -> None:
+        """Show a history (``prepared`` by :meth:`HistoryKit.history`, or laid out here).
+        For the same session, follow new messages if at the end."""
         same = session_id == self._session_id
         at_end = self.is_vertical_scroll_end or self.max_scroll_y == 0
         self._session_id = session_id
         self._messages = list(messages)
-        self._layout()
+        self.show_layout(prepared if prepared is not None else self.restyled())
         # After the refresh: only then do the scroll limits know the new height.
         if self.follow and (at_end or not same):
             self.call_after_refresh(self.scroll_end, animate=False)
         elif not same:
             self.scroll_home(animate=False, immediate=True)
-        self.refresh()
+
+    def restyled(self) -> Layout:
+        return self.kit().layout(self._messages, self._clock())
 
     def action_toggle_expand(self) -> None:
         self.expanded = not self.expanded
 
     def watch_expanded(self) -> None:
-        self.relayout()
+        self.show_layout(self.restyled())
 
     def watch_follow(self, follow: bool) -> None:
         if follow:
@@ -81,15 +112,3 @@ class MessageView(StripView):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
-
-    def lay_out(self, width: int) -> list[Strip]:
-        console = self.app.console
-        lines = history_lines(
-            self._messages,
-            self._clock(),
-            width,
-            console,
-            self._styles.get(),
-            expanded=self.expanded,
-        )
-        return [Strip(list(line.render(console))) for line in lines]
