@@ -353,11 +353,17 @@ class SessionApp(App[None]):
     # -- chrome -----------------------------------------------------------------
 
     def _tick(self) -> None:
+        # A timer runs in its own task: it can fire while the app shuts down
+        # and its widgets are already gone.
+        if not self.is_running:
+            return
         self.tree.refresh()
         self._update_chrome()
 
     def _update_chrome(self) -> None:
         """Status bar, banner and empty state from the current facts."""
+        if not self.is_running:
+            return  # shutting down: the widgets are being removed
         snapshot = self.snapshot
         counts, stale = self._counts(snapshot)
         model = self.tree.model
