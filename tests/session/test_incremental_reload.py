@@ -147,3 +147,28 @@ def test_a_bad_changed_session_is_reported_like_a_full_parse(tmp_path: Path) -> 
     assert reparse(broken, first) is None
     with pytest.raises(CorruptStoreError, match=sid):
         parse_snapshot(broken, path, first)
+
+
+def test_a_writer_starts_from_the_incremental_reading_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    # A long-lived store whose file another process changed re-reads only the
+    # changed stretch before writing. Its write keeps the other change; a
+    # session the other process broke makes it refuse, leaving the file as is.
+    path = tmp_path / "s.json"
+    path.write_bytes(generate_document(30, 2, seed=4, now=NOW))
+    store = SessionStoreJSON(path)
+    ids = list(store.snapshot())
+    with Manager(store=store, background=False) as mine, Manager(store=SessionStoreJSON(path), background=False) as other:
+        assert other.update(ids[3], lambda s: setattr(s, "request", "changed elsewhere"))
+        assert reparse(path.read_bytes(), store.snapshot()) is not None  # the shortcut applies
+        assert mine.close(ids[20])
+        final = parse_snapshot(path.read_bytes(), path)  # a full parse of what was written
+        assert final.session(ids[3]).request == "changed elsewhere"
+        assert final.session(ids[20]).status == "closed"
+
+        start, end = final._entries[ids[5]]
+        data = path.read_bytes()
+        broken = data[:start] + data[start:end].replace(b'"Status": "', b'"Status": 7, "x": "', 1) + data[end:]
+        path.write_bytes(broken)
+        with pytest.raises(CorruptStoreError, match=ids[5]):
+            mine.close(ids[6])
+        assert path.read_bytes() == broken

@@ -268,8 +268,8 @@ def parse_snapshot(
 
     With ``previous`` and ``incremental``, only the stretch of the file that
     differs from ``previous`` is split and parsed (:mod:`.incremental`); the
-    result is the same, only cheaper. Writers pass ``incremental=False``:
-    what they write back is then always derived from a full split.
+    result is the same, only cheaper. ``incremental=False`` forces the full
+    split (for comparisons in tests and the benchmark).
     """
     if not data or data.isspace():
         raise CorruptStoreError(f"{path}: file is empty (a writer may be half-way through)")
