@@ -325,14 +325,24 @@ class SessionApp(App[None]):
         that is tens of milliseconds the UI thread would not answer keys."""
         snapshot = box.pop()  # see _load: the finished worker must not pin the reading
         lower_this_thread()
+
+        def moved_on() -> bool:
+            # The cursor left this session: stop, rather than hold the GIL for
+            # work nobody will see while the UI thread answers the next key.
+            return sequence != self._detail_sequence
+
         try:
             session = snapshot.session(session_id)
         except StoreError as exc:
             self.post_message(DetailLoaded(sequence, session_id, None, error=str(exc)))
             return
+        if moved_on():
+            return
         now = self.clock()
         detail_kit, history_kit = kits
         detail = detail_kit.session(session, summary, now)
+        if moved_on():
+            return
         history = history_kit.history(session.messages or [], now)
         self.post_message(DetailLoaded(sequence, session_id, session, summary, detail=detail, history=history))
 
