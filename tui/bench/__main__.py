@@ -44,7 +44,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--only", type=_families, help=f"comma-separated families to run: {', '.join(FAMILIES)}")
     p.add_argument("--repeat", type=int, help="repetitions of each library timing (default 5, quick 2)")
     p.add_argument("--samples", type=int, help="external writes to time per file (default 15, quick 3)")
-    p.add_argument("--key-seconds", type=float, help="seconds of keystrokes while the file is rewritten (default 10)")
+    p.add_argument("--key-seconds", type=float, help="seconds of keystrokes while the file is rewritten (default 20)")
     p.add_argument("--dir", help="generate the files here (default: a temp dir, removed at the end)")
     p.add_argument("--keep", action="store_true", help="keep the temp dir")
     p.add_argument("--json", action="store_true", help="print the report as JSON instead of Markdown")

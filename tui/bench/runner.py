@@ -39,7 +39,9 @@ class Settings:
     small_file_factor: int = 3
     samples: int = 15
     first_screens: int = 3
-    key_seconds: float = 10.0
+    #: About ten keys a second: 20 s gives ~200 samples, so the p99 is not
+    #: just the single slowest key.
+    key_seconds: float = 20.0
     idle_key_seconds: float = 3.0
     every: float = 0.2
     width: int = 120
