@@ -119,3 +119,43 @@ async def test_the_ticking_clock_does_not_fail_an_app_that_is_closing(varied_fil
     for _ in range(5):
         async with frozen_app(varied_file).run_test(size=(100, 30)) as pilot:
             await pilot.pause(0.02)
+
+
+async def test_changes_off_screen_and_on_screen_repaint_their_rows_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # When nothing moves on screen, a reload repaints only the rows it names
+    # (and their chats' rows): both must show the new state. (No clock tick,
+    # which repaints everything, to hide a row that was missed.)
+    monkeypatch.setattr(app_module, "TICK_SECONDS", 3600.0)
+    sessions = [
+        fixture_session(100 + i, "chat-a", "running", age=timedelta(minutes=10 + i), idle=timedelta(seconds=30))
+        for i in range(40)
+    ]
+    path = write(tmp_path / "s.json", fixture_document(sessions))
+    app = frozen_app(path, watch=True)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await ready(pilot)
+        tree = app.tree
+        assert tree.select_session(session_id(100))
+        await pilot.pause()
+        top, cursor = tree.scroll_offset.y, tree.cursor
+
+        def chat_row_says(text: str) -> bool:
+            return any("chat-a  40 sessions" in line and text in line for line in screen_text(pilot).splitlines())
+
+        # Far below the window: only the chat row's counts change on screen.
+        await write_outside(path, "status", session_id(139), "failed")
+        await wait_until(pilot, lambda: chat_row_says("1 failed"), what="the chat row's new count")
+
+        # On screen, not under the cursor: its own row repaints.
+        visible = session_id(103)[:8]
+
+        def badge_on_its_line() -> bool:
+            return any(visible in line and "✗" in line for line in screen_text(pilot).splitlines())
+
+        assert not badge_on_its_line()
+        await write_outside(path, "status", session_id(103), "failed")
+        await wait_until(pilot, badge_on_its_line, what="the failed badge on the visible row")
+        await wait_until(pilot, lambda: chat_row_says("2 failed"), what="the chat row's count")
+        assert (tree.scroll_offset.y, tree.cursor) == (top, cursor)  # the in-place path was taken

@@ -139,6 +139,7 @@ class SessionApp(App[None]):
         self.immediate_actions = {"slash": self.action_filter}
         self._facts: tuple[Snapshot, dict[str, int], list[float]] | None = None
         self._selection_timer: Timer | None = None
+        self._tree_border = ("", "")
 
     # -- layout ---------------------------------------------------------------
 
@@ -390,7 +391,7 @@ class SessionApp(App[None]):
                 filtered=filtered,
             )
         )
-        self.tree.border_title = "Sessions" + (f" — {filtered}" if filtered else "")
+        title = "Sessions" + (f" — {filtered}" if filtered else "")
         banner = self.query_one("#banner", Static)
         if self.error and snapshot is not None:
             banner.update(Text(f"⚠ Showing the last good reading. {one_line(self.error)}"))
@@ -402,7 +403,15 @@ class SessionApp(App[None]):
             banner.display = False
         self._update_empty_state(snapshot)
         marked = len(model.marked_visible())
-        self.tree.border_subtitle = f"{marked} marked" if marked else ""
+        self._set_tree_border(title, f"{marked} marked" if marked else "")
+
+    def _set_tree_border(self, title: str, subtitle: str) -> None:
+        # Setting a border title repaints the whole tree, even to the same text.
+        # As Text: the filter's text is the user's, never markup.
+        if (title, subtitle) != self._tree_border:
+            self._tree_border = (title, subtitle)
+            self.tree.border_title = Text(title)
+            self.tree.border_subtitle = Text(subtitle)
 
     def _counts(self, snapshot: Snapshot | None) -> tuple[dict[str, int], int]:
         """Counts per status, and how many sessions are stale now.

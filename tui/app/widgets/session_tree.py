@@ -94,11 +94,26 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         self._after_change(keep=self.cursor, old_index=None)
 
     def apply(self, snapshot: Snapshot, changes: ChangeSet) -> None:
-        """Apply a change set in place; new and changed sessions flash."""
-        old_index = self.cursor_index
-        self.model.apply(snapshot, changes, self._clock())
-        self.flash((*changes.added, *changes.changed))
-        self._after_change(keep=self.cursor, old_index=old_index)
+        """Apply a change set in place; new and changed sessions flash.
+
+        When no row moved on screen (a writer changed sessions elsewhere in
+        the list, or in place), only the rows of the named sessions and their
+        chats are repainted, not every visible row.
+        """
+        model = self.model
+        touched = (*changes.added, *changes.changed)
+        # Chat rows show counts per status: those of every session named, before and after.
+        chats = {model.summaries[sid].chat_id for sid in (*changes.removed, *changes.changed) if sid in model.summaries}
+        old_index, cursor = self.cursor_index, self.cursor
+        window, scroll_y = self._window_rows(), self.scroll_offset.y
+        model.apply(snapshot, changes, self._clock())
+        chats.update(model.summaries[sid].chat_id for sid in touched if sid in model.summaries)
+        self.flash(touched)
+        self._after_change(keep=self.cursor, old_index=old_index, repaint=False)
+        if self.cursor == cursor and self.scroll_offset.y == scroll_y and self._window_rows() == window:
+            self._refresh_rows(touched, chats)
+        else:
+            self.refresh()
 
     def set_filter(self, new_filter: Filter) -> None:
         """Show only what ``new_filter`` matches; the cursor stays if it can."""
@@ -292,10 +307,13 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
             self.cursor = row
             self.post_message(self.CursorMoved(self, row))
 
-    def _after_change(self, keep: Row | None, old_index: int | None) -> None:
+    def _after_change(self, keep: Row | None, old_index: int | None, *, repaint: bool = True) -> None:
         """Re-find the cursor's row after the rows changed; keep its screen line."""
         model = self.model
-        self.virtual_size = Size(self.scrollable_content_region.width, model.row_count)
+        # Width 0: rows fit the width, never scroll sideways; and a size that
+        # does not follow the layout changes only with the row count (setting
+        # a new one repaints and re-lays out the whole tree).
+        self.virtual_size = Size(0, model.row_count)
         index = None if keep is None else model.index_of(keep)
         if index is None and isinstance(keep, SessionRow):
             summary = model.summaries.get(keep.session_id)
@@ -314,9 +332,30 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         self._set_cursor(row)
         if row is not None:
             self.scroll_to_region(Region(0, index, 1, 1), animate=False, immediate=True)
-        self.refresh()
+        if repaint:
+            self.refresh()
 
     def _end_flash(self) -> None:
         now = time.monotonic()
+        ended = [k for k, v in self._flash_until.items() if v <= now]
         self._flash_until = {k: v for k, v in self._flash_until.items() if v > now}
-        self.refresh()
+        self._refresh_rows(ended, ())
+
+    def _window_rows(self) -> list[Row | None]:
+        """The rows on screen now, top to bottom."""
+        top = self.scroll_offset.y
+        return [self.model.row_at(i) for i in range(top, top + self.scrollable_content_region.height)]
+
+    def _refresh_rows(self, session_ids: Iterable[str], chat_ids: Iterable[str]) -> None:
+        """Repaint the rows of these sessions and chats that are on screen."""
+        model = self.model
+        rows: list[Row] = [ChatRow(chat_id) for chat_id in chat_ids]
+        for session_id in session_ids:
+            summary = model.summaries.get(session_id)
+            if summary is not None:
+                rows.append(SessionRow(summary.chat_id, session_id))
+        top = self.scroll_offset.y
+        bottom = top + self.scrollable_content_region.height
+        for index in {model.index_of(row) for row in rows}:
+            if index is not None and top <= index < bottom:
+                self.refresh_line(index)

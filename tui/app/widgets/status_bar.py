@@ -46,13 +46,18 @@ class StatusBar(Static):
         self._facts: StatusFacts | None = None
 
     def show(self, facts: StatusFacts) -> None:
-        """Redraw the bar from these facts."""
-        self._facts = facts
-        self.update(self._render_facts(facts, max(20, self.size.width - 2)))
+        """Redraw the bar from these facts (nothing to do if they did not change)."""
+        if facts != self._facts:
+            self._facts = facts
+            self._draw()
+
+    def _draw(self) -> None:
+        if self._facts is not None:
+            # One line, always (the stylesheet fixes its height): no layout pass.
+            self.update(self._render_facts(self._facts, max(20, self.size.width - 2)), layout=False)
 
     def _on_resize(self, event: events.Resize) -> None:
-        if self._facts is not None:
-            self.show(self._facts)
+        self._draw()
 
     def _render_facts(self, facts: StatusFacts, width: int) -> Text:
         styles = self._styles.get()
@@ -103,8 +108,7 @@ class StatusBar(Static):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
-        if self._facts is not None:
-            self.show(self._facts)
+        self._draw()
 
 
 def _home(path: Path) -> str:
