@@ -12,9 +12,11 @@ import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from textual.binding import Binding
 from textual.command import CommandPalette
 
+import tui.app.app as app_module
 from tui.app.app import SessionApp
 from tui.app.screens.cleanup import CleanupScreen
 from tui.app.screens.help import HelpScreen
@@ -190,6 +192,22 @@ async def test_cursor_moves_update_the_detail_and_message_panes(varied_file: Pat
                 seen.add(numbers[sid])
             await pilot.press("down")
         assert seen == set(range(1, 12))
+
+
+async def test_the_detail_and_history_times_move_on_with_the_clock(
+    varied_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "TICK_SECONDS", 0.2)
+    now = [NOW]
+    app = SessionApp(varied_file, watch=False, clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.tree.select_session(session_id(1))
+        await wait_until(pilot, lambda: session_id(1) in widget_text(pilot, app.detail), what="the detail")
+        assert "3d ago" not in widget_text(pilot, app.detail)
+        now[0] = NOW + timedelta(days=3)
+        await wait_until(pilot, lambda: "3d ago" in widget_text(pilot, app.detail), what="the detail's times")
+        await wait_until(pilot, lambda: "3d ago" in widget_text(pilot, app.messages_view), what="the history's times")
 
 
 async def test_detail_pane_shows_every_field_and_the_context_as_json(varied_file: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -140,6 +141,7 @@ class SessionApp(App[None]):
         self._facts: tuple[Snapshot, dict[str, int], list[float]] | None = None
         self._selection_timer: Timer | None = None
         self._tree_border = ("", "")
+        self._cursor_moved_at = 0.0
 
     # -- layout ---------------------------------------------------------------
 
@@ -287,6 +289,7 @@ class SessionApp(App[None]):
         # Show the selection once the cursor rests: decoding a session and
         # laying out its fields and history costs tens of milliseconds of the
         # UI thread, which keys pressed in quick succession would queue behind.
+        self._cursor_moved_at = time.monotonic()
         if self._selection_timer is not None:
             self._selection_timer.stop()
         self._selection_timer = self.set_timer(SELECTION_DELAY, self._selection_rested)
@@ -370,6 +373,10 @@ class SessionApp(App[None]):
             return
         self.tree.refresh()
         self._update_chrome()
+        if isinstance(self.tree.cursor, SessionRow) and time.monotonic() - self._cursor_moved_at > TICK_SECONDS:
+            # The detail's and history's "5s ago" move on too (laid out by a
+            # worker; not while the cursor is on the move).
+            self._show_selection()
 
     def _update_chrome(self) -> None:
         """Status bar, banner and empty state from the current facts."""
