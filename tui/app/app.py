@@ -287,8 +287,9 @@ class SessionApp(App[None]):
     @on(SessionTree.CursorMoved)
     def _cursor_moved(self, message: SessionTree.CursorMoved) -> None:
         # Show the selection once the cursor rests: decoding a session and
-        # laying out its fields and history costs tens of milliseconds of the
-        # UI thread, which keys pressed in quick succession would queue behind.
+        # laying out its panes (in a worker, but holding the GIL) and drawing
+        # them cost tens of milliseconds, which keys pressed in quick
+        # succession would queue behind.
         self._cursor_moved_at = time.monotonic()
         if self._selection_timer is not None:
             self._selection_timer.stop()

@@ -212,9 +212,7 @@ def empty_snapshot(path: Path, previous: Snapshot | None = None) -> Snapshot:
     return Snapshot(path, b"", {}, {}, exists=False, changes=ChangeSet(removed=removed))
 
 
-def read_snapshot(
-    path: str | os.PathLike[str], previous: Snapshot | None = None, *, incremental: bool = True
-) -> Snapshot:
+def read_snapshot(path: str | os.PathLike[str], previous: Snapshot | None = None) -> Snapshot:
     """Read and validate the session file at ``path``.
 
     With ``previous``, sessions whose bytes did not change reuse its
@@ -240,7 +238,7 @@ def read_snapshot(
         data = _read_all(fd, st.st_size, path)
     finally:
         os.close(fd)
-    return parse_snapshot(data, path, previous, identity=FileIdentity.of(st), incremental=incremental)
+    return parse_snapshot(data, path, previous, identity=FileIdentity.of(st))
 
 
 def _read_all(fd: int, size_hint: int, path: Path) -> bytes:
@@ -262,20 +260,18 @@ def parse_snapshot(
     previous: Snapshot | None = None,
     *,
     identity: FileIdentity | None = None,
-    incremental: bool = True,
 ) -> Snapshot:
     """Parse a session file's bytes (see :func:`read_snapshot`).
 
-    With ``previous`` and ``incremental``, only the stretch of the file that
-    differs from ``previous`` is split and parsed (:mod:`.incremental`); the
-    result is the same, only cheaper. ``incremental=False`` forces the full
-    split (for comparisons in tests and the benchmark).
+    With ``previous``, only the stretch of the file that differs from
+    ``previous`` is split and parsed (:mod:`.incremental`); the result is the
+    same, only cheaper.
     """
     if not data or data.isspace():
         raise CorruptStoreError(f"{path}: file is empty (a writer may be half-way through)")
     if data.startswith(_BOM):
         raise CorruptStoreError(f"{path}: starts with a UTF-8 byte order mark, which JSON does not allow")
-    parsed = _reparse(data, path, previous) if incremental and previous is not None and len(previous) else None
+    parsed = _reparse(data, path, previous) if previous is not None and len(previous) else None
     if parsed is None:
         split = split_items(data)
         parsed = _parse_split(data, split, path, previous) if split is not None else None
