@@ -50,9 +50,9 @@ COMMANDS: dict[str, Command] = {
     "close": Command(edit.CLOSE_HELP, edit.configure, edit.run_close, usage=edit.USAGE, epilog=edit.EPILOG),
     "delete": Command(edit.DELETE_HELP, edit.configure, edit.run_delete, usage=edit.USAGE, epilog=edit.EPILOG),
     "generate": Command(generate.HELP, generate.configure, generate.run, epilog=generate.EPILOG),
-    "list": Command(listing.HELP, listing.configure, listing.run, epilog=listing.EPILOG),
+    "list": Command(listing.HELP, listing.configure, listing.run, usage=listing.USAGE, epilog=listing.EPILOG),
     "show": Command(show.HELP, show.configure, show.run, usage=show.USAGE, epilog=show.EPILOG),
-    "watch": Command(watch.HELP, watch.configure, watch.run, epilog=watch.EPILOG),
+    "watch": Command(watch.HELP, watch.configure, watch.run, usage=watch.USAGE, epilog=watch.EPILOG),
 }
 
 #: Exit statuses (1, an id not found, is returned by the commands themselves).

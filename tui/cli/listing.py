@@ -15,11 +15,12 @@ from typing import Any
 from tui.session import SessionSummary, Snapshot, Status, read_snapshot
 
 from .args import UsageError, add_path, session_path
-from .output import plural, session_rows, table, utc
+from .output import cell, plural, session_rows, table, utc
 
 HELP = "List the sessions of a session file, most recently active first."
 #: What ``--status`` accepts: every status name, and ``stale``.
 STATUSES = (*(s.value for s in Status), "stale")
+USAGE = "%(prog)s [PATH] [--status S] [--chat C] [--json]"
 EPILOG = f"""\
 One line per session: id, status, last activity, messages, chat, agent,
 project. --json prints one JSON object per line instead, with the keys
@@ -37,6 +38,16 @@ chat C. A missing or invalid file exits 2."""
 # (see tui/text/safe.py), and the line and paragraph separators. The JSON
 # encoder already escapes C0 controls.
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+# Line-based readers (Python's str.splitlines, some editors) end a line at
+# these, so "one line per session" shows them by name, as bidi controls are.
+_SEPARATORS = {0x2028: "\u27e8LS\u27e9", 0x2029: "\u27e8PS\u27e9"}  # ⟨LS⟩ ⟨PS⟩
+
+
+def text_cell(value: object) -> str:
+    """:func:`~tui.cli.output.cell`, with the Unicode line and paragraph separators shown too."""
+    return cell(value).translate(_SEPARATORS)
 
 
 def json_line(value: object) -> str:
@@ -103,7 +114,7 @@ def most_recent_first(summaries: Iterable[SessionSummary]) -> list[SessionSummar
 
 def list_rows(summaries: list[SessionSummary], now: datetime) -> list[list[str]]:
     """The table rows of ``list``: :func:`session_rows` with the message count after the idle time."""
-    rows = session_rows(summaries, now)
+    rows = [[text_cell(value) for value in row] for row in session_rows(summaries, now)]
     for summary, row in zip(summaries, rows):
         row.insert(3, plural(summary.message_count, "msg"))
     return rows

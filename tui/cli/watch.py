@@ -26,10 +26,11 @@ from tui.session import SessionSummary, Snapshot, StoreAccessError, StoreError, 
 from tui.session.snapshot import FileIdentity, file_identity
 
 from .args import add_path, session_path
-from .listing import json_line, session_object
-from .output import cell, error_line, plural, utc
+from .listing import json_line, session_object, text_cell
+from .output import error_line, plural, utc
 
 HELP = "Print a line per session added, changed or removed in a session file, until interrupted."
+USAGE = "%(prog)s [PATH] [--json]"
 EPILOG = """\
 Each line: what happened (added, changed, removed), the session id, its
 status, its last activity (RFC 3339, UTC) and its number of messages, and
@@ -38,7 +39,8 @@ one JSON object per line instead, with the keys
   change, id, chat, agent, project, status, last_activity, messages
 Lines are flushed as they are written, for pipes.
 
-The sessions already in the file are not printed, only what changes after.
+The sessions already in the file are not printed, only what changes after
+(a line on stderr says what is watched).
 A missing file is waited for (its sessions are then added); a file that is
 invalid or half-written is a warning on stderr and watching goes on.
 Ctrl-C (SIGINT) or SIGTERM stops watching with exit status 0."""
@@ -130,11 +132,11 @@ class _Watch:
         else:
             line = "  ".join([
                 f"{kind:<7}",
-                cell(summary.id),
-                f"{cell(summary.status):<9}",
+                text_cell(summary.id),
+                f"{text_cell(summary.status):<9}",
                 utc(summary.last_activity) or "never",
                 plural(summary.message_count, "msg"),
-                cell(summary.chat_id) or "-",
+                text_cell(summary.chat_id) or "-",
             ])
         print(line, flush=True)
 
