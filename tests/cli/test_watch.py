@@ -186,3 +186,17 @@ def test_a_directory_is_bad_usage(cli, tmp_path: Path) -> None:
     assert result.err.strip() == f"session-tui watch: error: {tmp_path}: is a directory, not a session file"
     result = cli("watch", tmp_path / "a.json", "extra")
     assert result.code == 2 and len(result.err.splitlines()) == 1
+
+
+def test_the_commands_load_no_ui() -> None:
+    # watch reuses tui.app.watching, which is plain Python: importing it must not bring Textual in.
+    code = (
+        "import sys, tui.cli.commands\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=TIMEOUT)
+    assert done.stdout.strip() == ""
+    assert "tui.app.watching" in subprocess.run(
+        [sys.executable, "-c", "import sys, tui.cli.commands; print(*sys.modules)"],
+        capture_output=True, text=True, check=True, timeout=TIMEOUT,
+    ).stdout.split()
