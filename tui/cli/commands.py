@@ -6,6 +6,9 @@
     session-tui cleanup [PATH] --older-than 7d [--dry-run]
     session-tui close [PATH] ID...        session-tui delete [PATH] ID...
     session-tui generate PATH --sessions N --messages M
+    session-tui list [PATH] [--status S] [--chat C] [--json]
+    session-tui show [PATH] ID [--json | --markdown]
+    session-tui watch [PATH] [--json]
 
 Exit status: 0 on success, 1 when a session id is not found (the ids that
 were found are still acted on), 2 on bad usage or a bad file. Errors are
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 
 from tui.session import StoreError
 
-from . import cleanup, edit, generate, stats
+from . import cleanup, edit, generate, listing, show, stats, watch
 from .args import UsageError
 from .output import error_line
 
@@ -47,6 +50,9 @@ COMMANDS: dict[str, Command] = {
     "close": Command(edit.CLOSE_HELP, edit.configure, edit.run_close, usage=edit.USAGE, epilog=edit.EPILOG),
     "delete": Command(edit.DELETE_HELP, edit.configure, edit.run_delete, usage=edit.USAGE, epilog=edit.EPILOG),
     "generate": Command(generate.HELP, generate.configure, generate.run, epilog=generate.EPILOG),
+    "list": Command(listing.HELP, listing.configure, listing.run, usage=listing.USAGE, epilog=listing.EPILOG),
+    "show": Command(show.HELP, show.configure, show.run, usage=show.USAGE, epilog=show.EPILOG),
+    "watch": Command(watch.HELP, watch.configure, watch.run, usage=watch.USAGE, epilog=watch.EPILOG),
 }
 
 #: Exit statuses (1, an id not found, is returned by the commands themselves).

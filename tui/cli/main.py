@@ -2,7 +2,7 @@
 
 ``session-tui [PATH] [--demo] [--read-only]`` opens the app. A first word
 naming a command (``stats``, ``cleanup``, ``close``, ``delete``,
-``generate``) runs it without the UI; a file named like a command is
+``generate``, ``list``, ``show``, ``watch``) runs it without the UI; a file named like a command is
 reached as ``./stats``.
 """
 
@@ -34,7 +34,7 @@ def _app_parser() -> argparse.ArgumentParser:
         prog="session-tui",
         description="Watch coding-agent sessions live and clean up stale ones.",
         epilog=(
-            "commands (no UI): stats, cleanup, close, delete, generate; "
+            "commands (no UI): stats, cleanup, close, delete, generate, list, show, watch; "
             "see 'session-tui COMMAND --help'"
         ),
     )

@@ -1,0 +1,133 @@
+"""``session-tui list [PATH] [--status S] [--chat C] [--json]``: the sessions, most recent first."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import os
+import re
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tui.session import SessionSummary, Snapshot, Status, read_snapshot
+
+from .args import UsageError, add_path, session_path
+from .output import cell, plural, session_rows, table, utc
+
+HELP = "List the sessions of a session file, most recently active first."
+#: What ``--status`` accepts: every status name, and ``stale``.
+STATUSES = (*(s.value for s in Status), "stale")
+USAGE = "%(prog)s [PATH] [--status S] [--chat C] [--json]"
+EPILOG = f"""\
+One line per session: id, status, last activity, messages, chat, agent,
+project. --json prints one JSON object per line instead, with the keys
+  id, chat, agent, project, status, last_activity, messages
+(last_activity is RFC 3339 in UTC, null when never set; messages is the
+number of messages).
+
+--status S keeps sessions whose status is S: one of
+  {', '.join(STATUSES)}
+(stale: running or pending past its expiry). --chat C keeps the sessions of
+chat C. A missing or invalid file exits 2."""
+
+# Characters a JSON string may hold raw that must not reach a terminal raw:
+# DEL and C1 controls, bidirectional embeddings, overrides and isolates
+# (see tui/text/safe.py), and the line and paragraph separators. The JSON
+# encoder already escapes C0 controls.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+# Line-based readers (Python's str.splitlines, some editors) end a line at
+# these, so "one line per session" shows them by name, as bidi controls are.
+_SEPARATORS = {0x2028: "\u27e8LS\u27e9", 0x2029: "\u27e8PS\u27e9"}  # ⟨LS⟩ ⟨PS⟩
+
+
+def text_cell(value: object) -> str:
+    """:func:`~tui.cli.output.cell`, with the Unicode line and paragraph separators shown too."""
+    return cell(value).translate(_SEPARATORS)
+
+
+def json_line(value: object) -> str:
+    """``value`` as one line of UTF-8 JSON with every control and bidi character as ``\\uXXXX``.
+
+    Integers stay exact (any size) and key order is kept. The escaping only
+    ever applies inside strings, where ``\\uXXXX`` means the same character.
+    """
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``list``."""
+    add_path(parser)
+    parser.add_argument("--status", metavar="S", help="only sessions with status S (or 'stale')")
+    parser.add_argument("--chat", metavar="C", help="only the sessions of chat C")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per session")
+
+
+def run(options: argparse.Namespace) -> int:
+    """Print the sessions of the file. Raises ``StoreError`` for a bad file."""
+    if options.status is not None and options.status not in STATUSES:
+        raise UsageError(
+            f"unknown status {options.status!r} for --status (choose from {', '.join(STATUSES)})", hint=True
+        )
+    now = datetime.now(timezone.utc)
+    snap = existing_snapshot(session_path(options.path))
+    summaries = most_recent_first(
+        s for s in snap.summaries()
+        if (options.chat is None or s.chat_id == options.chat)
+        and (options.status is None or has_status(s, options.status, now))
+    )
+    if options.json:
+        for summary in summaries:
+            print(json_line(session_object(summary)))
+    else:
+        for line in table(list_rows(summaries, now)):
+            print(line)
+    return 0
+
+
+def existing_snapshot(path: Path) -> Snapshot:
+    """Read the session file at ``path``; a missing file is an error (``FileNotFoundError``)."""
+    snap = read_snapshot(path)
+    if not snap.exists:
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+    return snap
+
+
+def has_status(summary: SessionSummary, status: str, now: datetime) -> bool:
+    """Whether ``summary`` matches ``--status status`` (``stale`` is past its expiry while live)."""
+    if status == "stale":
+        return summary.is_stale(now)
+    return str(summary.status) == status
+
+
+def most_recent_first(summaries: Iterable[SessionSummary]) -> list[SessionSummary]:
+    """Most recently active first; never-active sessions last; ties by id."""
+    never = datetime.min.replace(tzinfo=timezone.utc)
+    by_id = sorted(summaries, key=lambda s: s.id)
+    return sorted(by_id, key=lambda s: s.last_activity or never, reverse=True)
+
+
+def list_rows(summaries: list[SessionSummary], now: datetime) -> list[list[str]]:
+    """The table rows of ``list``: :func:`session_rows` with the message count after the idle time."""
+    rows = [[text_cell(value) for value in row] for row in session_rows(summaries, now)]
+    for summary, row in zip(summaries, rows):
+        row.insert(3, plural(summary.message_count, "msg"))
+    return rows
+
+
+def session_object(summary: SessionSummary) -> dict[str, Any]:
+    """The JSON object ``list --json`` prints for one session."""
+    return {
+        "id": summary.id,
+        "chat": summary.chat_id,
+        "agent": summary.agent,
+        "project": summary.project,
+        "status": str(summary.status),
+        "last_activity": utc(summary.last_activity),
+        "messages": summary.message_count,
+    }

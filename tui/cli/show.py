@@ -1,0 +1,143 @@
+"""``session-tui show [PATH] ID [--json | --markdown]``: one whole session, history included."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+
+from tui.session import Message, Session, SessionSummary
+from tui.session.codec import SESSION_FIELDS
+from tui.session.jsonbytes import loads_exact
+from tui.text import printable
+from tui.text.markdown import session_markdown
+
+from .args import ID_RULE, UsageError, looks_like_path, session_path
+from .edit import resolve
+from .listing import existing_snapshot, json_line, text_cell
+from .main import DEFAULT_PATH
+from .output import human_time, table, utc
+
+HELP = "Print one session: every field, the context and the whole history."
+USAGE = "%(prog)s [PATH] ID [--json | --markdown]"
+EPILOG = f"""\
+PATH defaults to {DEFAULT_PATH}; with two arguments the first is PATH.
+{ID_RULE}
+
+The default output is the fields as "label: value" lines, the context as
+JSON, then one line per message (number, role, time, summary). --markdown
+prints a Markdown document: the fields, then every message with its role,
+time, summary and content. --json prints the session as one JSON object on
+one line, as stored: Go field names, times as written in the file, unknown
+keys kept (control and bidi characters escaped as \\uXXXX).
+
+Exit status: 0 when the session was printed, 1 when ID matches no session
+(or several), 2 on bad usage, a missing or an invalid file."""
+
+_GO_KEYS = {key for key, *_ in SESSION_FIELDS}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``show``."""
+    parser.add_argument("words", nargs="+", metavar="[PATH] ID", help="the session file, then a session id")
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print the session as stored, as one JSON object")
+    form.add_argument("--markdown", action="store_true", help="print the session as a Markdown document")
+
+
+def run(options: argparse.Namespace) -> int:
+    """Print one session. Raises ``StoreError`` for a bad file."""
+    words: list[str] = options.words
+    if len(words) > 2:
+        raise UsageError(f"show takes one session id, got {len(words) - 1} after PATH", hint=True)
+    if len(words) == 1 and looks_like_path(words[0]):
+        raise UsageError(f"no session id given after PATH {words[0]!r}", hint=True)
+    path = session_path(words[0] if len(words) == 2 else DEFAULT_PATH)
+    wanted = words[-1]
+    snap = existing_snapshot(path)
+    found = resolve(snap, [wanted])
+    if not found.ids:
+        if found.ambiguous:
+            why = f"is ambiguous: {found.ambiguous[wanted]} session ids start with it"
+            print(f"{options.prog}: {text_cell(wanted)} {why}", file=sys.stderr)
+        else:
+            print(f"{options.prog}: not found in {text_cell(path)}: {text_cell(wanted)}", file=sys.stderr)
+        return 1
+    session_id = found.ids[0]
+    if options.json:
+        raw = snap.raw(session_id)
+        assert raw is not None
+        print(json_line(loads_exact(raw)))
+        return 0
+    session = snap.session(session_id)  # raises CorruptStoreError for a bad history
+    assert session is not None
+    now = datetime.now(timezone.utc)
+    if options.markdown:
+        sys.stdout.write(session_markdown(session, snap.summary(session_id), now))
+    else:
+        print("\n".join(session_text(session, snap.summary(session_id), now)))
+    return 0
+
+
+def session_text(session: Session, summary: SessionSummary | None, now: datetime) -> list[str]:
+    """The default form of ``show``: aligned fields, the context, one line per message."""
+    status = str(session.status) or "(none)"
+    if summary is not None and summary.is_stale(now):
+        status += " (stale: past its expiry and still live)"
+    fields: list[tuple[str, str]] = [
+        ("id", session.id),
+        ("status", status),
+        ("chat", session.chat_id),
+        ("agent", session.agent),
+        ("project", session.project),
+        ("permission mode", session.permission_mode),
+        ("created", _time(session.created_at, now)),
+        ("last activity", _time(session.last_activity, now)),
+        ("expires", "never (persistent)" if session.expires_at is None else _time(session.expires_at, now)),
+        ("request", session.request),
+        ("response", session.response),
+        ("error", session.error),
+        ("messages", "none (null)" if session.messages is None else str(len(session.messages))),
+    ]
+    width = max(len(label) for label, _ in fields) + 2
+    lines: list[str] = []
+    for label, value in fields:
+        # Multi-line texts continue under the value column; control characters made visible.
+        first, *rest = [text_cell(line) for line in printable(value).split("\n")] if value else ["-"]
+        lines.append(f"{label + ':':<{width}}{first}".rstrip())
+        lines += [" " * width + line for line in rest]
+    lines += ["context:", *_indented_json(session.context)]
+    extra = {k: v for k, v in (session._source or {}).items() if k not in _GO_KEYS}
+    if extra:
+        lines += ["other keys:", *_indented_json(extra)]
+    if session.messages:
+        lines += ["", "history:"]
+        lines += ["  " + line for line in table(_message_rows(session.messages), right=(0,))]
+    return lines
+
+
+def _message_rows(messages: list[Message]) -> list[list[str]]:
+    rows = []
+    for number, message in enumerate(messages, 1):
+        about = message.summary or message.content
+        cells = [message.role or "-", utc(message.timestamp) or "-", _cut(about) or "-"]
+        rows.append([str(number), *map(text_cell, cells)])
+    return rows
+
+
+def _cut(text: str, limit: int = 120) -> str:
+    """The first line of ``text``, at most ``limit`` characters."""
+    stripped = text.strip()
+    line = stripped.split("\n", 1)[0]
+    if len(line) > limit:
+        return line[: limit - 1] + "…"
+    return line if line == stripped else line + " …"
+
+
+def _time(moment: datetime | None, now: datetime) -> str:
+    return "not set" if moment is None else human_time(moment, now)
+
+
+def _indented_json(value: object) -> list[str]:
+    return ["  " + text_cell(line) for line in json.dumps(value, indent=2, ensure_ascii=False).split("\n")]

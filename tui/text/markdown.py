@@ -1,0 +1,112 @@
+"""A whole session as Markdown: for ``session-tui show --markdown`` and for reading in a pager.
+
+Session text is untrusted twice over here: control characters go through
+:func:`~tui.text.safe.printable` (the pager is a terminal), and no session
+text can act as Markdown. Field values are code spans, long texts and
+message contents are fenced code blocks (fences longer than any run of
+backticks inside), and the little prose there is (role, summary) has its
+Markdown punctuation escaped. Times are the raw values stored in the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+from tui.session import Message, Session, SessionSummary, format_time
+from tui.session.codec import SESSION_FIELDS
+
+from .safe import printable
+
+_GO_KEYS = {key for key, *_ in SESSION_FIELDS}
+_BACKTICKS = re.compile("`+")
+# Shown by name, like bidi controls: line-based readers end a line at them.
+_SEPARATORS = {0x2028: "\u27e8LS\u27e9", 0x2029: "\u27e8PS\u27e9"}  # ⟨LS⟩ ⟨PS⟩
+# ASCII punctuation Markdown (CommonMark or GitHub's) may read as syntax inline.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>#!|~&])")
+
+
+def session_markdown(session: Session, summary: SessionSummary | None = None, now: datetime | None = None) -> str:
+    """``session`` as a Markdown document: a header with its fields, then every message.
+
+    With ``summary`` and ``now``, a running or pending session past its
+    expiry is marked stale. The text ends with a newline.
+    """
+    status = code(str(session.status) or "(none)")
+    if summary is not None and now is not None and summary.is_stale(now):
+        status += " (stale: past its expiry and still live)"
+    messages = session.messages
+    lines = [
+        f"# Session {code(session.id)}",
+        "",
+        f"- **Status:** {status}",
+        f"- **Chat:** {code(session.chat_id)}",
+        f"- **Agent:** {code(session.agent)}",
+        f"- **Project:** {code(session.project)}",
+        f"- **Permission mode:** {code(session.permission_mode)}",
+        f"- **Created:** {_time(session, 'CreatedAt', session.created_at)}",
+        f"- **Last activity:** {_time(session, 'LastActivity', session.last_activity)}",
+        f"- **Expires:** {'never (persistent)' if session.expires_at is None else _time(session, 'ExpiresAt', session.expires_at)}",
+        f"- **Messages:** {'none (null)' if messages is None else len(messages)}",
+    ]
+    for title, text in (("Request", session.request), ("Response", session.response), ("Error", session.error)):
+        if text:
+            lines += ["", f"## {title}", "", *fenced(text)]
+    lines += ["", "## Context", "", *fenced(_json(session.context), "json")]
+    extra = {k: v for k, v in (session._source or {}).items() if k not in _GO_KEYS}
+    if extra:
+        lines += ["", "## Other keys", "", *fenced(_json(extra), "json")]
+    lines += ["", f"## Messages ({len(messages or ())})"]
+    for number, message in enumerate(messages or (), 1):
+        lines += ["", *message_markdown(number, message)]
+    return "\n".join(lines) + "\n"
+
+
+def message_markdown(number: int, message: Message) -> list[str]:
+    """One message: a heading with its number, role and time, its summary, its content."""
+    lines = [f"### {number}. {prose(message.role) or '(no role)'} · {_time(message, 'Timestamp', message.timestamp)}"]
+    if message.summary:
+        lines += ["", f"**Summary:** {prose(message.summary)}"]
+    lines += ["", *fenced(message.content)] if message.content else ["", "*(no content)*"]
+    return lines
+
+
+def code(text: str) -> str:
+    """``text`` on one line as a Markdown code span (so nothing in it is Markdown)."""
+    text = _safe(text).replace("\n", "\u2424")  # ␤
+    if not text:
+        return "*(empty)*"
+    fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def fenced(text: str, language: str = "text") -> list[str]:
+    """``text`` as the lines of a fenced code block whose fence nothing inside can close."""
+    text = _safe(text)
+    fence = "`" * max(3, max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
+    return [f"{fence}{language}", *text.split("\n"), fence]
+
+
+def prose(text: str) -> str:
+    """``text`` on one line, its Markdown punctuation escaped (it reads as typed)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", _safe(text).replace("\n", "\u2424"))
+
+
+def _safe(text: str) -> str:
+    """:func:`printable`, and the line and paragraph separators shown by name."""
+    return printable(text).translate(_SEPARATORS)
+
+
+def _time(obj: Session | Message, key: str, value: datetime | None) -> str:
+    """The time as stored in the file (nanoseconds and offset kept), or ``not set``."""
+    if value is None:
+        return "not set"
+    raw = (obj._source or {}).get(key)
+    return code(raw if isinstance(raw, str) else format_time(value))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
