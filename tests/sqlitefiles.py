@@ -118,3 +118,25 @@ def exact_instant(text: str) -> tuple[int, int] | None:
     base = datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=timezone(timedelta(minutes=offset)))
     seconds = int(base.timestamp())
     return seconds * 1_000_000_000 + int((fraction or "").ljust(9, "0")), offset
+
+
+def tree_state(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` with its bytes, to show that nothing was written.
+
+    Leaves out what any SQLite reader of a WAL database creates: the ``-shm``
+    index and an empty ``-wal`` (a write would leave frames in it).
+    """
+    state = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.name.endswith("-shm"):
+            data = path.read_bytes()
+            if data or not path.name.endswith("-wal"):
+                state[str(path.relative_to(root))] = data
+    return state
+
+
+def transcript_line(content: str, timestamp: str = "2026-11-24T05:41:58.000000001Z", role: str = "user") -> bytes:
+    """One transcript line as Go writes it (no characters that Go escapes in ``content``)."""
+    return (
+        f'{{"Role":"{role}","Content":"{content}","Summary":"","Timestamp":"{timestamp}"}}\n'.encode()
+    )
