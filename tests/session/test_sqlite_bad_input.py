@@ -130,6 +130,20 @@ def test_a_column_declared_with_another_type(db: Path) -> None:
     assert tree_state(db.parent) == before
 
 
+def test_text_that_is_not_utf8_reads_with_replacement_and_is_kept(db: Path, clock: FakeClock) -> None:
+    go_database(db, go_row("a"))
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("UPDATE remote_sessions SET request = CAST(X'6f6b20ff21' AS TEXT) WHERE id = 'a'")
+    conn.close()
+    store = SessionStoreSQLite(db, clock=clock)
+    assert store.summaries()[0].request == "ok \ufffd!"
+    with Manager(store=store, clock=clock, background=False) as manager:
+        assert manager.close("a")
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT CAST(request AS BLOB), status FROM remote_sessions").fetchone() == (b"ok \xff!", "closed")
+    conn.close()
+
+
 # -- transcripts ------------------------------------------------------------------------------
 
 

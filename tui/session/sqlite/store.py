@@ -30,6 +30,7 @@ from ..summary import CLEANABLE_STATUSES, SessionSummary, is_cleanable
 from . import transcripts
 from .errors import translate
 from .rows import (
+    CLEAN_EXPRESSION,
     StoredSession,
     changed_columns,
     check_context,
@@ -45,7 +46,10 @@ from .timetext import format_db_time
 
 Clock = Callable[[], datetime]
 
-_SELECT = f"SELECT {', '.join(COLUMNS)} FROM {TABLE}"
+# Every column this store knows, then whether the text columns all hold text.
+_SELECT = f"SELECT {', '.join(COLUMNS)}, {CLEAN_EXPRESSION} FROM {TABLE}"
+# The same row shape for summaries, without the one large column they do not show.
+_SUMMARY_SELECT = _SELECT.replace("response,", "'' AS response,", 1)
 _INSERT = f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 # SQLite allows 999 parameters per statement in old builds; stay well below.
 _CHUNK = 500
@@ -119,7 +123,7 @@ class SessionStoreSQLite:
         transcript) unless ``count_messages`` is true; :meth:`message_count`
         counts one session's.
         """
-        rows = self._query(_SELECT, (), "reading the sessions")
+        rows = self._query(_SUMMARY_SELECT, (), "reading the sessions")
         if not count_messages:
             return [decode_summary(self.path, row) for row in rows]
         return [decode_summary(self.path, row, self.message_count(row[0])) for row in rows] if rows else []
@@ -205,7 +209,8 @@ class SessionStoreSQLite:
         check_context(session)
         session.last_activity = self._clock()
         with self._writing("storing a session") as conn:
-            current = conn.execute(f"{_SELECT} WHERE id = ?", (session_id,)).fetchone()
+            found = fetch(conn, f"{_SELECT} WHERE id = ?", (session_id,))
+            current = found[0] if found else None
             if current is None:
                 values = column_values(session)
                 values["id"] = session_id
@@ -253,9 +258,10 @@ class SessionStoreSQLite:
             now = self._clock()
             found: dict[str, Session] = {}
             for session_id in dict.fromkeys(session_ids):
-                row = conn.execute(f"{_SELECT} WHERE id = ?", (session_id,)).fetchone()
-                if row is None:
+                found_rows = fetch(conn, f"{_SELECT} WHERE id = ?", (session_id,))
+                if not found_rows:
                     continue
+                row = found_rows[0]
                 session = found[session_id] = self._session(row)
                 if change(session) is False:
                     continue
@@ -291,7 +297,7 @@ class SessionStoreSQLite:
         statuses = sorted(str(s) for s in CLEANABLE_STATUSES)
         marks = ", ".join("?" * len(statuses))
         with self._writing("cleaning up sessions") as conn:
-            rows = conn.execute(f"{_SELECT} WHERE status IN ({marks})", statuses).fetchall()
+            rows = fetch(conn, f"{_SELECT} WHERE status IN ({marks})", statuses)
             doomed = [
                 summary.id
                 for summary in (decode_summary(self.path, row) for row in rows)
@@ -313,8 +319,14 @@ class SessionStoreSQLite:
     # -- internals ----------------------------------------------------------
 
     def _session(self, row: Any) -> StoredSession:
-        path = self.transcript_path(row[0]) if type(row[0]) is str else None
-        load = None if path is None else (lambda: transcripts.read_transcript(path))
+        session_id, directory = row[0], self.transcripts
+        if type(session_id) is not str:
+            return decode_session(self.path, row, None)  # raises: a row without an id
+
+        def load() -> list[Message]:
+            # A plain function (not a bound method): copying a session never copies the store.
+            return transcripts.read_transcript(transcripts.transcript_path(directory, session_id))
+
         return decode_session(self.path, row, load)
 
     def _query(self, sql: str, params: Any, doing: str) -> list[Any]:
@@ -323,7 +335,7 @@ class SessionStoreSQLite:
             if conn is None:
                 return []
             try:
-                return conn.execute(sql, params).fetchall()
+                return fetch(conn, sql, params)
             except sqlite3.Error as exc:
                 raise translate(exc, self.path, doing) from None
 
@@ -407,7 +419,6 @@ class SessionStoreSQLite:
             )
         except sqlite3.Error as exc:
             raise translate(exc, self.path, "opening the database") from None
-        conn.text_factory = _text
         return conn
 
     def _use_wal(self, conn: sqlite3.Connection) -> None:
@@ -428,9 +439,26 @@ class SessionStoreSQLite:
         os.close(fd)
 
 
-def _text(data: bytes) -> str:
-    # Text that is not UTF-8 reads with U+FFFD (as Go's JSON would show it);
-    # it is only ever written back if the caller changed that column.
+def fetch(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[Any]:
+    """Every row of a query; text that is not UTF-8 reads with U+FFFD instead of failing.
+
+    (As Go's JSON would show it; such a column is only written back if the
+    caller changed it.) The strict decoder is SQLite's own and fast, so it
+    is tried first.
+    """
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "decode" not in str(exc):
+            raise
+    conn.text_factory = _lenient_text
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.text_factory = str
+
+
+def _lenient_text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
