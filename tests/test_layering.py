@@ -21,7 +21,7 @@ def test_importing_the_library_loads_no_ui() -> None:
 
 
 def test_no_library_module_names_the_ui() -> None:
-    for path in LIBRARY.glob("*.py"):
+    for path in LIBRARY.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = []

@@ -2,13 +2,16 @@
 
 The public API mirrors the Go package (see ``SPEC.md`` §2): :class:`Manager`
 over a :class:`SessionStore`, with :class:`SessionStoreJSON` reading and
-writing the Go JSON file format losslessly. :func:`read_snapshot` gives a
+writing the Go JSON file format losslessly, and :class:`SessionStoreSQLite`
+for the SQLite database plus transcripts of current tingly-box;
+:func:`open_store` picks the right one for a path. :func:`read_snapshot` gives a
 cheap, immutable reading of a file and what changed since the last one,
 for watchers. This package never imports Textual.
 """
 
 from __future__ import annotations
 
+from .discover import open_store
 from .durations import format_age, parse_age
 from .errors import (
     CorruptStoreError,
@@ -21,6 +24,7 @@ from .gotime import GO_ZERO_TIME, format_time, parse_time
 from .manager import Manager
 from .model import Config, Message, Session
 from .snapshot import ChangeSet, Snapshot, read_snapshot
+from .sqlite import ContextNotStoredError, DatabaseBusyError, SessionStoreSQLite
 from .stats import count_statuses, stat_summary
 from .status import LIVE_STATUSES, Status, parse_status
 from .store import SessionStore, SessionStoreJSON
@@ -31,12 +35,15 @@ __all__ = [
     "LIVE_STATUSES",
     "ChangeSet",
     "Config",
+    "ContextNotStoredError",
     "CorruptStoreError",
+    "DatabaseBusyError",
     "Manager",
     "Message",
     "Session",
     "SessionStore",
     "SessionStoreJSON",
+    "SessionStoreSQLite",
     "SessionSummary",
     "Snapshot",
     "Status",
@@ -48,6 +55,7 @@ __all__ = [
     "count_statuses",
     "format_age",
     "format_time",
+    "open_store",
     "parse_age",
     "parse_status",
     "parse_time",
