@@ -42,3 +42,16 @@ def test_a_context_deeper_than_json_dumps_goes_is_shown() -> None:
 
 def test_rows_show_invisible_characters_as_placeholders() -> None:
     assert one_line("a\u200fb\u2028c\u200bd") == "a\u27e8RLM\u27e9b\u27e8LSEP\u27e9c\u27e8ZWSP\u27e9d"
+
+
+async def test_the_banner_warns_of_a_session_whose_id_is_not_its_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from apphelpers import frozen_app, ready, screen_text, wait_until
+    from rawfiles import go_document, go_session, write_json
+
+    document = go_document(go_session("a"), go_session("b"))
+    document["items"]["b"]["ID"] = "not-b"
+    path = write_json(tmp_path / "sessions.json", document)
+    app = frozen_app(path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        await wait_until(pilot, lambda: "has the ID 'not-b'" in screen_text(pilot), what="the warning banner")

@@ -94,7 +94,7 @@ class Snapshot:
 
     __slots__ = (
         "path", "data", "exists", "version", "updated", "extras", "identity", "changes", "newline",
-        "_entries", "_summaries", "_odd_ids",
+        "_entries", "_summaries", "_odd_ids", "_warnings",
     )
 
     def __init__(
@@ -130,6 +130,7 @@ class Snapshot:
         self._summaries = summaries
         #: Sessions whose ``"ID"`` is not their ``items`` key: key → the ID in the file.
         self._odd_ids = odd_ids or {}
+        self._warnings: list[str] | None = None
 
     # -- reading ------------------------------------------------------------
 
@@ -178,6 +179,11 @@ class Snapshot:
         Today: sessions whose ``"ID"`` differs from their key in ``items``
         (the key is what identifies a session, as in Go's store).
         """
+        if self._warnings is None:
+            self._warnings = self._find_warnings()
+        return list(self._warnings)
+
+    def _find_warnings(self) -> list[str]:
         found = []
         line, counted = 1, 0
         for session_id, start in sorted(
