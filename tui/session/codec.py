@@ -13,11 +13,14 @@ reads is copied and compared by loops, never a ``RecursionError``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
-from .gotime import format_time, parse_time
+from .gotime import STRICT_TIME_PATTERN, format_time, parse_time
 from .model import Message, Session
 from .status import parse_status
 
@@ -101,12 +104,38 @@ def decode_message(raw: Json, index: int) -> Message:
     )
 
 
+_message_values = itemgetter("Role", "Content", "Summary", "Timestamp")
+_ONLY_STR = {str}
+# Every message's timestamp, one per line, each a strict RFC 3339 time.
+_TIMESTAMPS = re.compile(rf"(?:{STRICT_TIME_PATTERN}\n)*{STRICT_TIME_PATTERN}\Z")
+_fromisoformat = datetime.fromisoformat
+
+
+def decode_messages(array: list[Json]) -> list[Message]:
+    """Decode ``Messages``: in bulk when every message has its four string fields, else one by one."""
+    try:
+        values = list(map(_message_values, array))  # KeyError, TypeError: a message is not the usual
+        if not values:
+            return []
+        if set(map(type, chain.from_iterable(values))) - _ONLY_STR or not _TIMESTAMPS.match(
+            "\n".join([v[3] for v in values])
+        ):
+            raise TypeError
+        stamps = [parse_time(t) if t[0] == "0" else _fromisoformat(t) for _, _, _, t in values]
+    except (KeyError, TypeError, ValueError):  # ValueError: e.g. February 30th; said precisely below
+        return [decode_message(m, i) for i, m in enumerate(array)]
+    return [
+        Message(role, content, summary, stamp, _source=raw)
+        for (role, content, summary, _), stamp, raw in zip(values, stamps, array)
+    ]
+
+
 def decode_session(raw: Json) -> Session:
     """Decode one element of ``items`` into a :class:`Session`."""
     raw = require_object(raw, "session")
     get = raw.get
     array = decode_array(get("Messages"), "Messages")
-    history = None if array is None else [decode_message(m, i) for i, m in enumerate(array)]
+    history = None if array is None else decode_messages(array)
     return Session(
         id=decode_str(get("ID"), "ID"),
         chat_id=decode_str(get("ChatID"), "ChatID"),
