@@ -43,13 +43,15 @@ def test_a_tiny_run_measures_every_family_and_reports_targets(tmp_path: Path) ->
         assert (row["target"] is None) == (row["met"] is None)
     names = " / ".join(row["name"] for row in rows)
     for part in ("orjson.loads", "json.loads", "parse_snapshot", "read_snapshot", "list all summaries",
-                 "close", "append", "peak memory", "first screen", "external write", "keystroke"):
+                 "close", "append", "peak memory", "first screen", "external write", "keystroke",
+                 "SessionStoreJSON(path).list()", "get_or_load", "list_by_chat", "find_by", "stats"):
         assert part in names, part
     targeted = [row for row in rows if row["met"] is not None]
     assert len(targeted) == doc["targets"]["met"] + doc["targets"]["missed"]
     # SPEC §4's targets that apply to any file: open (twice), close (largest file, twice),
-    # memory (twice), external write, keystroke p99.
-    assert len(targeted) == 8
+    # memory (twice), external write, keystroke p99, the public API (list, get_or_load,
+    # list_by_chat, find_by, stats).
+    assert len(targeted) == 13
     json.dumps(doc)  # plain data
     text = markdown([Measurement(**row) for row in rows], doc["machine"], doc["notes"])
     assert "| Measurement | File | Median | Ratio |" in text

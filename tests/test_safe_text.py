@@ -8,7 +8,7 @@ from tui.text import printable
 
 
 def test_plain_text_is_returned_as_is() -> None:
-    text = "hello [bold]world[/bold] <b>中文</b> 🧪 \u2028 & done\nnext line"
+    text = "hello [bold]world[/bold] <b>中文</b> 🧪 \u00a0 & done\nnext line"
     assert printable(text) is text
 
 
@@ -51,7 +51,7 @@ def test_every_c0_control_has_its_own_picture() -> None:
 
 
 def test_text_beyond_controls_is_untouched() -> None:
-    text = "\u00a0nbsp \u00e9 \u200b zero-width \u200f rtl mark \uffff"
+    text = "\u00a0nbsp \u00e9 \u05d0 hebrew \u0627 arabic \u3000 ideographic space \uffff 🧪"
     assert printable(text) == text
 
 
@@ -60,3 +60,30 @@ def test_bidi_overrides_and_isolates_are_shown_by_name() -> None:
     shown = printable("a\u202eevil\u202c b\u2066x\u2069")
     assert shown == "a\u27e8RLO\u27e9evil\u27e8PDF\u27e9 b\u27e8LRI\u27e9x\u27e8PDI\u27e9"
     assert not any("\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in shown)
+
+
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [
+        ("\u200e", "LRM"), ("\u200f", "RLM"), ("\u061c", "ALM"),
+        ("\u200b", "ZWSP"), ("\u200c", "ZWNJ"), ("\u200d", "ZWJ"), ("\u2060", "WJ"), ("\ufeff", "ZWNBSP"),
+        ("\u2061", "FA"), ("\u2064", "IP"), ("\u206a", "ISS"), ("\u206f", "NODS"),
+        ("\u2028", "LSEP"), ("\u2029", "PSEP"),
+    ],
+)
+def test_invisible_marks_and_separators_are_shown_by_name(char: str, name: str) -> None:
+    assert printable(f"a{char}b") == f"a\u27e8{name}\u27e9b"
+
+
+
+def test_the_json_class_is_exactly_the_named_characters() -> None:
+    """``INVISIBLE`` (what JSON output escapes) and the placeholders cover the same set."""
+    import re
+
+    from tui.text.safe import INVISIBLE
+
+    pattern = re.compile(INVISIBLE)
+    matched = [chr(c) for c in range(0x110000) if pattern.fullmatch(chr(c))]
+    assert len(matched) == 29  # 9 bidi controls, 3 marks, 5 zero-width, 10 other format, 2 separators
+    for char in matched:
+        assert printable(char).startswith("\u27e8") and printable(char).endswith("\u27e9"), hex(ord(char))

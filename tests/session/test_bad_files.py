@@ -319,7 +319,24 @@ CASES: list[Bad] = [
         says=("Status",),
     ),
     Bad("a huge unterminated string", lambda: VALID[: VALID.index(b"do the")] + b"x" * 5_000_000, says=SYNTAX),
+    # A repeated session id (the next write would drop the first copy), in each layout.
+    Bad("a duplicate session id", lambda: duplicate_a(), says=(IN_A, "twice", r"line \d+")),
+    Bad("a duplicate session id in a compact file", lambda: duplicate_a(compact=True), says=(IN_A, "twice")),
+    Bad("a duplicate session id, the copies far apart", lambda: duplicate_a(last=True), says=(IN_A, "twice")),
 ]
+
+
+def duplicate_a(*, compact: bool = False, last: bool = False) -> bytes:
+    """Sessions a, b, c with a second "a" after the first one (or after c), as JSON text."""
+    indent = None if compact else 2
+    sessions = [("a", go_session("a", Request="first")), ("b", go_session("b")), ("c", go_session("c"))]
+    sessions.insert(3 if last else 1, ("a", go_session("a", Request="second")))
+    members = [f"{json.dumps(sid)}: {json.dumps(value, indent=indent, ensure_ascii=False)}" for sid, value in sessions]
+    if compact:
+        items = "{" + ", ".join(members) + "}"
+        return f'{{"version": 1, "items": {items}, "updated": "2026-11-24T05:43:00Z"}}'.encode()
+    items = "{\n    " + ",\n    ".join(m.replace("\n", "\n    ") for m in members) + "\n  }"
+    return f'{{\n  "version": 1,\n  "items": {items},\n  "updated": "2026-11-24T05:43:00Z"\n}}'.encode()
 
 
 @pytest.fixture

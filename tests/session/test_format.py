@@ -299,7 +299,8 @@ def test_numbers_in_context_stay_exact_after_an_edit(tmp_path: Path, clock: Fake
         else:
             assert m.set_context("s", "more", 2**70)
     context = read_items(path)["s"]["Context"]
-    assert same(context["nums"], BIG_NUMBERS)
+    # Every value is the same JSON number; Go writes the float 1.0 as 1 (and so do we).
+    assert same(context["nums"], {**BIG_NUMBERS, "onef": 1})
     if edit == "context":
         assert same(context["more"], 2**70)
 
@@ -380,15 +381,19 @@ def test_go_escapes_and_other_valid_escaping_are_accepted(tmp_path: Path, clock:
     assert got is not None and got.request == text and got.id == "sé"
 
 
-def test_output_is_2_space_indented_utf8_sorted_by_id(tmp_path: Path, clock: FakeClock) -> None:
+def test_output_is_go_indented_utf8_sorted_by_id(tmp_path: Path, clock: FakeClock) -> None:
+    """2-space indent, UTF-8, Go's escapes, sessions by id, Context keys sorted (Go's bytes)."""
     path = tmp_path / "s.json"
     store = SessionStoreJSON(path, clock=clock)
     for sid in ("b", "c", "a"):
         store.set(sid, Session(id=sid, request="中文 <tag> & ✓", context={"x": [1, {"y": None}], "e": {}}))
     data = path.read_bytes()
     text = data.decode("utf-8")
-    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    assert "中文 <tag> & ✓".encode() in data
+    document = json.loads(text)
+    for session in document["items"].values():
+        assert list(session["Context"]) == ["e", "x"]
+    assert text == go_dumps(document)
+    assert "中文 \\u003ctag\\u003e \\u0026 ✓".encode() in data
     assert list(read_items(path)) == ["a", "b", "c"]
 
 
@@ -425,3 +430,33 @@ def test_any_valid_layout_is_read_and_rewritten_losslessly(tmp_path: Path, clock
     assert items["a"]["CreatedAt"] == "2026-11-24T13:52:23.917658728+08:00"
     assert same(items["b"], doc["items"]["b"])
     assert same(items["c"], doc["items"]["c"])
+
+
+def test_bulk_message_decoding_gives_what_the_precise_decoding_gives() -> None:
+    """Messages are decoded in bulk when every one has its four string fields; the result is
+    what decoding each alone gives, zero times, offsets and nanoseconds included."""
+    from tui.session.codec import decode_message, decode_messages
+
+    stamps = [ZERO, "0001-01-01T00:00:00+00:00", "0999-05-06T07:08:09.123456789+08:00",
+              "2026-11-24T05:41:58.000000001Z", "2026-11-24T13:52:23.9-05:30", "9999-12-31T23:59:59-23:59"]
+    array = [{"Role": "user", "Content": f"c{i}", "Summary": "", "Timestamp": t, "Extra": i} for i, t in enumerate(stamps)]
+    bulk = decode_messages(array)
+    one_by_one = [decode_message(m, i) for i, m in enumerate(array)]
+    assert bulk == one_by_one and [m.timestamp for m in bulk] == [m.timestamp for m in one_by_one]
+    assert [m._source for m in bulk] == array
+    assert bulk[0].timestamp is None and bulk[1].timestamp is None and bulk[3].timestamp.microsecond == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "long"),
+    [
+        (b"1234567890123456789", False), (b"12345678901234567890", True), (b"-1234567890123456789", True),
+        (b"-123456789012345678", False), (b'"2026-11-24T05:41:58.000000001Z", 5302729479', False),
+        (b"[1234567890123456789, 2, 123456789012345678901]", True), (b"", False),
+    ],
+)
+def test_long_integers_are_found_for_the_exact_parse(text: bytes, long: bool) -> None:
+    from tui.session.jsonbytes import may_lose_digits
+
+    assert may_lose_digits(text) is long
+    assert may_lose_digits(memoryview(b"[" + text)[1:]) is long

@@ -407,6 +407,10 @@ class SessionApp(App[None]):
         elif not self.live and self._missed_change:
             banner.update(Text("❚❚ Paused: the file has changed. Press p to resume."))
             banner.display = True
+        elif snapshot is not None and snapshot.warnings:
+            more = len(snapshot.warnings) - 1
+            banner.update(Text(f"⚠ {one_line(snapshot.warnings[0])}" + (f" (and {more} more)" if more else "")))
+            banner.display = True
         else:
             banner.display = False
         self._update_empty_state(snapshot)

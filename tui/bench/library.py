@@ -125,6 +125,58 @@ def measure_open(bf: BenchFile, repeat: int, json_repeat: int) -> list[Measureme
     return rows
 
 
+#: SPEC §4 (issue 15): the library's public API against a bare parse.
+PUBLIC_API_RATIO = 1.5
+
+
+def measure_public_api(bf: BenchFile, repeat: int, json_time: float | None = None) -> list[Measurement]:
+    """What a program using the library as documented pays, each from a new store (nothing cached):
+    ``SessionStoreJSON(path).list()`` (every session complete), ``Manager.get_or_load``,
+    ``list_by_chat``, ``find_by``, and what ``session-tui stats`` computes; against read + orjson.loads.
+    """
+    from tui.cli.stats import FileStats
+
+    path = bf.path
+    snapshot = read_snapshot(path)
+    summaries = snapshot.summaries()
+    some = summaries[len(summaries) // 2]
+    now = some.last_activity or some.created_at
+
+    def manager() -> Manager:
+        return Manager(store=SessionStoreJSON(path), background=False)
+
+    times = interleaved(
+        {
+            "read+orjson.loads": lambda: orjson.loads(read_bytes(path)),
+            "list": lambda: SessionStoreJSON(path).list(),
+            "get_or_load": lambda: manager().get_or_load(some.id),
+            "list_by_chat": lambda: manager().list_by_chat(some.chat_id),
+            "find_by": lambda: manager().find_by(some.chat_id, some.agent, some.project),
+            "stats": lambda: FileStats.of(read_snapshot(path), now).as_json() if now else None,
+        },
+        repeat,
+    )
+    floor = median(times["read+orjson.loads"])
+    names = {
+        "list": "SessionStoreJSON(path).list() ÷ read + orjson.loads",
+        "get_or_load": "new Manager: get_or_load ÷ read + orjson.loads",
+        "list_by_chat": "new Manager: list_by_chat ÷ read + orjson.loads",
+        "find_by": "new Manager: find_by ÷ read + orjson.loads",
+        "stats": "stats (read_snapshot + counts) ÷ read + orjson.loads",
+    }
+    rows = []
+    for key, name in names.items():
+        value = median(times[key])
+        rows.append(
+            Measurement(
+                FAMILY, name, bf.label, bf.size, value,
+                baseline="read + orjson.loads", baseline_value=floor, ratio=ratio(value, floor),
+                vs_json=ratio(value, json_time) if json_time else None, samples=len(times[key]),
+            ).check(PUBLIC_API_RATIO)
+        )
+    return rows
+
+
 class _Spread:
     """Session ids in an order spread over the file: an edit's cost must not depend on where it is."""
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import child
 from .files import FULL_SIZES, QUICK_SIZES, BenchFile, FileCache
-from .library import measure_edits, measure_open, measure_reload
+from .library import measure_edits, measure_open, measure_public_api, measure_reload
 from .report import Measurement, document, machine, progress, ratio
 from .timing import median
 
@@ -102,6 +102,8 @@ def measure_file(
         json_time = opened[1].value
         rows.extend(opened)
         rows.append(measure_reload(bf, files, repeat))
+        progress("  library: the public API (list, get_or_load, list_by_chat, find_by, stats)")
+        rows.extend(measure_public_api(bf, settings.repeat, json_time))
     if "edits" in settings.families:
         progress(f"  library: close, append (at {time.monotonic() - began:.1f} s)")
         edits = measure_edits(bf, files, settings.repeat, json_time)

@@ -16,8 +16,10 @@ from rich.cells import cell_len
 
 from tui.session import SessionSummary, format_age
 from tui.text import printable
+from tui.text.safe import INVISIBLE
 
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+# Raw in JSON text they would reach whoever reads the output on a terminal.
+_UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f]|{INVISIBLE}")
 
 
 def cell(text: object) -> str:
@@ -75,16 +77,31 @@ def ago(seconds: float, age: str) -> str:
 
 
 def utc(moment: datetime | None) -> str | None:
-    """A time as RFC 3339 in UTC to the second (``2026-11-24T05:42:57Z``), or ``None``."""
+    """A time as RFC 3339 in UTC to the second (``2026-11-24T05:42:57Z``), or ``None``.
+
+    A time whose UTC form falls outside years 1-9999 (``0001-01-01T00:00:00+01:00``
+    is in year 0 in UTC) keeps its own offset: ``0001-01-01T00:00:00+01:00``.
+    """
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _stamp(moment, "T", "Z")
 
 
 def human_time(moment: datetime, now: datetime) -> str:
-    """``2026-11-24 05:42:57 UTC (3h ago)``."""
-    stamp = moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return f"{stamp} ({ago((now - moment).total_seconds(), format_age(now - moment))})"
+    """``2026-11-24 05:42:57 UTC (3h ago)`` (for a time UTC cannot hold, its own offset)."""
+    return f"{_stamp(moment, ' ', ' UTC')} ({ago((now - moment).total_seconds(), format_age(now - moment))})"
+
+
+def _stamp(moment: datetime, sep: str, utc_suffix: str) -> str:
+    try:
+        moment, suffix = moment.astimezone(timezone.utc), utc_suffix
+    except OverflowError:  # year 0 or 10000 in UTC
+        suffix = moment.strftime("%z")
+        suffix = f"{' ' if sep == ' ' else ''}{suffix[:3]}:{suffix[3:5]}"
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}{sep}"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}{suffix}"
+    )
 
 
 def plural(number: int, word: str) -> str:
@@ -93,6 +110,7 @@ def plural(number: int, word: str) -> str:
 
 
 def dumps_json(value: object) -> str:
-    """One line of JSON (a cron log gets a line per run): UTF-8, but no raw DEL, C1 or U+2028/9."""
+    """One line of JSON (a cron log gets a line per run): UTF-8, but DEL, C1 controls and the
+    invisible and bidirectional characters :func:`printable` names escaped (``\\u202e``)."""
     text = json.dumps(value, ensure_ascii=False)
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

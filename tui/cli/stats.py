@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from tui.session import Snapshot, read_snapshot
 
 from .args import add_path, session_path
-from .output import cell, dumps_json, human_time, plural, table, utc
+from .output import cell, dumps_json, error_line, human_time, plural, table, utc
 
 HELP = "Count the sessions of a session file by status."
 EPILOG = """\
@@ -20,7 +21,12 @@ EPILOG = """\
              (always present), then of any unknown status by name,
   stale      running or pending sessions past their expiry,
   persistent, chats, messages, oldest_activity, newest_activity.
-Times are RFC 3339 in UTC, null when unknown.
+Times are RFC 3339 in UTC, null when unknown (a time whose UTC form falls
+outside years 1-9999 keeps its own offset). Invisible and bidirectional
+characters in strings are escaped (\\u202e).
+
+Warnings about the file (a session whose "ID" differs from its key in
+items) go to stderr; they do not change the exit status.
 
 A missing file is not an error (the bot creates it with its first session):
 stats says so, counts 0 sessions ("exists": false) and exits 0. A file that
@@ -36,7 +42,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(options: argparse.Namespace) -> int:
     """Print the statistics of the file. Raises ``StoreError`` for a bad file."""
     now = datetime.now(timezone.utc)
-    stats = FileStats.of(read_snapshot(session_path(options.path)), now)
+    snap = read_snapshot(session_path(options.path))
+    for warning in snap.warnings:
+        print(error_line(f"{options.prog}: warning: {warning}"), file=sys.stderr)
+    stats = FileStats.of(snap, now)
     print(dumps_json(stats.as_json()) if options.json else "\n".join(stats.render()))
     return 0
 

@@ -1,20 +1,26 @@
 """Lossless conversion between the Go JSON objects and ``Session``/``Message``.
 
 Decoding checks every field's JSON type and raises :class:`FormatError`
-naming the field. Encoding writes the Go keys in Go's order, then any keys
-this version does not know, and reuses the original JSON value of every
-field whose decoded value was not changed (so a nanosecond timestamp, a
-``null`` string or an exotic offset survives an edit of another field).
+naming the field. Encoding writes the Go keys in Go's order, each key this
+version does not know where it was (before the Go key that followed it in
+the source), and reuses the original JSON value of every field whose
+decoded value was not changed (so a nanosecond timestamp, a ``null``
+string or an exotic offset survives an edit of another field).
+
+Nothing here recurses into a value: a ``Context`` as deep as the parser
+reads is copied and compared by loops, never a ``RecursionError``.
 """
 
 from __future__ import annotations
 
-import copy
+import re
 from collections.abc import Callable
 from datetime import datetime
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
-from .gotime import format_time, parse_time
+from .gotime import STRICT_TIME_PATTERN, format_time, parse_time
 from .model import Message, Session
 from .status import parse_status
 
@@ -98,12 +104,38 @@ def decode_message(raw: Json, index: int) -> Message:
     )
 
 
+_message_values = itemgetter("Role", "Content", "Summary", "Timestamp")
+_ONLY_STR = {str}
+# Every message's timestamp, one per line, each a strict RFC 3339 time.
+_TIMESTAMPS = re.compile(rf"(?:{STRICT_TIME_PATTERN}\n)*{STRICT_TIME_PATTERN}\Z")
+_fromisoformat = datetime.fromisoformat
+
+
+def decode_messages(array: list[Json]) -> list[Message]:
+    """Decode ``Messages``: in bulk when every message has its four string fields, else one by one."""
+    try:
+        values = list(map(_message_values, array))  # KeyError, TypeError: a message is not the usual
+        if not values:
+            return []
+        if set(map(type, chain.from_iterable(values))) - _ONLY_STR or not _TIMESTAMPS.match(
+            "\n".join([v[3] for v in values])
+        ):
+            raise TypeError
+        stamps = [parse_time(t) if t[0] == "0" else _fromisoformat(t) for _, _, _, t in values]
+    except (KeyError, TypeError, ValueError):  # ValueError: e.g. February 30th; said precisely below
+        return [decode_message(m, i) for i, m in enumerate(array)]
+    return [
+        Message(role, content, summary, stamp, _source=raw)
+        for (role, content, summary, _), stamp, raw in zip(values, stamps, array)
+    ]
+
+
 def decode_session(raw: Json) -> Session:
     """Decode one element of ``items`` into a :class:`Session`."""
     raw = require_object(raw, "session")
     get = raw.get
     array = decode_array(get("Messages"), "Messages")
-    history = None if array is None else [decode_message(m, i) for i, m in enumerate(array)]
+    history = None if array is None else decode_messages(array)
     return Session(
         id=decode_str(get("ID"), "ID"),
         chat_id=decode_str(get("ChatID"), "ChatID"),
@@ -116,7 +148,7 @@ def decode_session(raw: Json) -> Session:
         created_at=decode_time(get("CreatedAt"), "CreatedAt"),
         last_activity=decode_time(get("LastActivity"), "LastActivity"),
         expires_at=decode_time(get("ExpiresAt"), "ExpiresAt"),
-        context=copy.deepcopy(decode_object(get("Context"), "Context")),
+        context=copy_json(decode_object(get("Context"), "Context")),
         messages=history,
         permission_mode=decode_str(get("PermissionMode"), "PermissionMode"),
         _source=raw,
@@ -138,15 +170,43 @@ def _encode_object(value: Any) -> Json:
     return value
 
 
+def copy_json(value: Json) -> Json:
+    """A deep copy of a decoded JSON value (objects and arrays copied, by a loop)."""
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        return value
+    root = value.copy()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        for key, item in node.items() if type(node) is dict else enumerate(node):
+            if type(item) is dict or type(item) is list:
+                node[key] = item = item.copy()  # replaces a value: the dict's size never changes
+                pending.append(item)
+    return root
+
+
 def same_json(a: Json, b: Json) -> bool:
-    """Deep equality that tells ``1``, ``1.0`` and ``True`` apart."""
-    if type(a) is not type(b):
-        return False
-    if type(a) is dict:
-        return a.keys() == b.keys() and all(same_json(v, b[k]) for k, v in a.items())
-    if type(a) is list:
-        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
-    return bool(a == b)
+    """Deep equality that tells ``1``, ``1.0`` and ``True`` apart (by a loop, at any depth).
+
+    Walks both values in step, so it ends even if ``b`` (a caller's value) is cyclic.
+    """
+    pending = [(a, b)]
+    while pending:
+        a, b = pending.pop()
+        if type(a) is not type(b):
+            return False
+        if type(a) is dict:
+            if a.keys() != b.keys():
+                return False
+            pending.extend((v, b[k]) for k, v in a.items())
+        elif type(a) is list:
+            if len(a) != len(b):
+                return False
+            pending.extend(zip(a, b))
+        elif not a == b:
+            return False
+    return True
 
 
 # (JSON key, attribute, decoder, encoder) in Go's field order.
@@ -187,10 +247,32 @@ def _unchanged(decode: Callable[[Json, str], Any], raw: Json, value: Any) -> boo
     return same_json(before, value) or (isinstance(value, str) and before == value)
 
 
-def _encode(obj: Session | Message, fields: tuple[_Field, ...]) -> dict[str, Json]:
+_SESSION_KEYS = frozenset(field[0] for field in SESSION_FIELDS)
+_MESSAGE_KEYS = frozenset(field[0] for field in MESSAGE_FIELDS)
+
+
+def _unknown_before(source: dict[str, Json], known: frozenset[str]) -> dict[str, list[str]]:
+    """The source's unknown keys, by the known key that follows each (``""``: none follows)."""
+    before: dict[str, list[str]] = {}
+    pending: list[str] = []
+    for key in source:
+        if key not in known:
+            pending.append(key)
+        elif pending:
+            before[key] = pending
+            pending = []
+    if pending:
+        before[""] = pending
+    return before
+
+
+def _encode(obj: Session | Message, fields: tuple[_Field, ...], known: frozenset[str]) -> dict[str, Json]:
     source = obj._source or {}
+    unknown = _unknown_before(source, known) if not source.keys() <= known else {}
     out: dict[str, Json] = {}
     for key, attr, decode, encode in fields:
+        for extra in unknown.get(key, ()):
+            out[extra] = source[extra]
         value = getattr(obj, attr)
         if key == "Messages":
             out[key] = None if value is None else [encode_message(m) for m in value]
@@ -201,17 +283,16 @@ def _encode(obj: Session | Message, fields: tuple[_Field, ...]) -> dict[str, Jso
                 out[key] = encode(value)
             except TypeError as exc:
                 raise TypeError(f"{key}: {exc}") from None
-    for key, value in source.items():
-        if key not in out:
-            out[key] = value
+    for extra in unknown.get("", ()):
+        out[extra] = source[extra]
     return out
 
 
 def encode_message(message: Message) -> dict[str, Json]:
     """The Go JSON object for a message, keeping what its source had."""
-    return _encode(message, MESSAGE_FIELDS)
+    return _encode(message, MESSAGE_FIELDS, _MESSAGE_KEYS)
 
 
 def encode_session(session: Session) -> dict[str, Json]:
     """The Go JSON object for a session, keeping what its source had."""
-    return _encode(session, SESSION_FIELDS)
+    return _encode(session, SESSION_FIELDS, _SESSION_KEYS)

@@ -38,7 +38,9 @@ _CHUNK = 1 << 16
 
 Spans = dict[str, tuple[int, int]]
 Summaries = dict[str, SessionSummary]
-Reparsed = tuple[bytes, Spans, Summaries, set[str], set[str], set[str]]
+#: The head, spans, summaries, ids added, changed and removed, and the
+#: re-parsed sessions whose "ID" is not their key (key → ID).
+Reparsed = tuple[bytes, Spans, Summaries, set[str], set[str], set[str], dict[str, object]]
 
 
 def common_prefix(a: bytes, b: bytes, limit: int) -> int:
@@ -106,7 +108,10 @@ def reparse(data: bytes, previous: Snapshot) -> Reparsed | None:
     open_at = _items_open(data)
     if open_at < 0 or open_at != _items_open(old):
         return None
-    new_close = data.rfind(_CLOSER)
+    closer_at = data.rfind(_CLOSER)
+    # Where the last session's bytes end: before the closer's line break (and
+    # its carriage return, in a file with Windows line endings).
+    new_close = closer_at - 1 if closer_at > 0 and data[closer_at - 1] == 13 else closer_at
     spans_list = list(prev_spans.values())
     ends = [end for _, end in spans_list]
     old_close = ends[-1]
@@ -117,9 +122,9 @@ def reparse(data: bytes, previous: Snapshot) -> Reparsed | None:
         return None  # the change starts before the items: not worth the trouble
     suffix = common_suffix(old, old_close, data, new_close, min(old_close, new_close) - prefix)
     delta = new_close - old_close
-    head = data[:open_at] + ITEMS_PLACEHOLDER + data[new_close + len(_CLOSER) :]
+    head = data[:open_at] + ITEMS_PLACEHOLDER + data[closer_at + len(_CLOSER) :]
     if prefix == old_close == new_close:  # no session changed (the ``updated`` time did)
-        return head, prev_spans, prev_summaries, set(), set(), set()
+        return head, prev_spans, prev_summaries, set(), set(), set(), {}
     ids = list(prev_spans)
     first = max(0, bisect_left(ends, prefix) - 1)
     last = min(count - 1, bisect_left(ends, old_close - suffix) + 1)
@@ -131,7 +136,7 @@ def reparse(data: bytes, previous: Snapshot) -> Reparsed | None:
     found, reused = walked
     # The last session must end at the items' closer, and no earlier.
     last_start = found[-1][1] if last == count - 1 and found else spans_list[-1][0] + delta
-    if data.find(_CLOSER, last_start) != new_close:
+    if data.find(_CLOSER, last_start) != closer_at:
         return None
     old_window = ids[first : last + 1]
     outside = prev_spans.keys() - old_window
@@ -140,6 +145,7 @@ def reparse(data: bytes, previous: Snapshot) -> Reparsed | None:
     window_summaries: Summaries = {}
     added: set[str] = set()
     changed: set[str] = set()
+    odd_ids: dict[str, object] = {}
     loads = orjson.loads
     old_view = memoryview(old)
     for (session_id, start, end), same in zip(found, reused):
@@ -153,9 +159,12 @@ def reparse(data: bytes, previous: Snapshot) -> Reparsed | None:
             window_summaries[session_id] = prev_summaries[session_id]
             continue
         try:
-            summary = summarize(loads(view[start:end]), session_id)
+            raw = loads(view[start:end])
+            summary = summarize(raw, session_id)
         except (orjson.JSONDecodeError, FormatError, RecursionError):
             return None  # the full parse says what is wrong, and where
+        if raw.get("ID") != session_id:
+            odd_ids[session_id] = raw.get("ID")
         window_spans[session_id] = (start, end)
         window_summaries[session_id] = summary
         (changed if span is not None else added).add(session_id)
@@ -170,7 +179,7 @@ def reparse(data: bytes, previous: Snapshot) -> Reparsed | None:
     summaries: Summaries = dict(islice(prev_summaries.items(), first))
     summaries.update(window_summaries)
     summaries.update(islice(prev_summaries.items(), last + 1, None))
-    return head, spans, summaries, added, changed, removed
+    return head, spans, summaries, added, changed, removed, odd_ids
 
 
 def _walk(

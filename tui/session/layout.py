@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import orjson
 
-from .jsonbytes import dumps_compact, dumps_indented
+from .gojson import encode_key, encode_value_bytes
 
 # Stands in for the items object when the rest of the document is parsed, so
 # that finding it under "items" proves the split found the top-level member.
@@ -122,7 +122,8 @@ def _split_members(
     # if that is not the one found from the end, the layout is not ours.
     if data.find(closer, value_start) != close_at:
         return None
-    spans.append((key, value_start, close_at))
+    # (before the closer's carriage return, in a file with Windows line endings)
+    spans.append((key, value_start, close_at - 1 if data[close_at - 1] == 13 else close_at))
     return spans, close_at + len(closer)
 
 
@@ -139,29 +140,34 @@ def render(
     items: Iterable[tuple[str, bytes | memoryview]],
     updated: bytes,
     extras: dict[str, object],
+    *,
+    newline: bytes = b"\n",
 ) -> tuple[bytes, list[tuple[str, int, int]]]:
-    """Join a document in the canonical layout (2-space indent, UTF-8).
+    """Join a document in the canonical layout (Go's: 2-space indent, UTF-8, see :mod:`.gojson`).
 
-    ``items`` gives each session's id and encoded value (indented for depth 2)
-    in the order to write; ``updated`` is the encoded time string. Returns the
-    bytes and the ``(id, start, end)`` span of every session in them.
+    ``items`` gives each session's id and encoded value (indented for depth 2,
+    its lines ending in ``newline``) in the order to write; ``updated`` is the
+    encoded time string. Returns the bytes and the ``(id, start, end)`` span
+    of every session in them.
     """
-    head = b'{\n  "version": %d,\n  "items": {' % version
+    nl = newline
+    head = b'{' + nl + b'  "version": %d,' % version + nl + b'  "items": {'
     pieces: list[bytes | memoryview] = [head]
     offset = len(head)
     spans: list[tuple[str, int, int]] = []
-    separator = b"\n    "
+    separator = nl + b"    "
     for session_id, value in items:
-        key = separator + dumps_compact(session_id) + b": "
+        key = separator + encode_key(session_id) + b": "
         pieces.append(key)
         offset += len(key)
         pieces.append(value)
         spans.append((session_id, offset, offset + len(value)))
         offset += len(value)
-        separator = b",\n    "
-    pieces.append(b"\n  }," if spans else b"},")
-    pieces.append(b'\n  "updated": ' + updated)
+        separator = b"," + nl + b"    "
+    pieces.append(nl + b"  }," if spans else b"},")
+    pieces.append(nl + b'  "updated": ' + updated)
     for key, value in extras.items():
-        pieces.append(b",\n  " + dumps_compact(key) + b": " + dumps_indented(value, 1))
-    pieces.append(b"\n}")
+        encoded = encode_value_bytes(value, 1)
+        pieces.append(b"," + nl + b"  " + encode_key(key) + b": " + (encoded.replace(b"\n", nl) if nl != b"\n" else encoded))
+    pieces.append(nl + b"}")
     return b"".join(pieces), spans

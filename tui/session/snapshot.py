@@ -9,7 +9,9 @@ than comparing bytes, and yields the :class:`ChangeSet` a watcher needs.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -21,7 +23,8 @@ import orjson
 from .codec import FormatError, decode_session, decode_time, json_kind
 from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError, quoted
 from .gotime import format_time
-from .jsonbytes import dumps_compact, dumps_indented, loads_exact
+from .gojson import encode_key, encode_session_bytes
+from .jsonbytes import loads_exact
 from .incremental import reparse
 from .layout import ItemsSplit, is_items_placeholder, render, split_items
 from .model import Session
@@ -29,6 +32,11 @@ from .stats import count_statuses
 from .summary import SessionSummary, summarize
 
 SUPPORTED_VERSION = 1
+#: Files larger than this are refused before they are read (a session file
+#: of the Go bot is megabytes; a mistaken path may be a disk image).
+DEFAULT_MAX_FILE_BYTES = 1 << 30
+#: The environment variable that overrides :data:`DEFAULT_MAX_FILE_BYTES`.
+MAX_FILE_BYTES_ENV = "SESSION_TUI_MAX_FILE_BYTES"
 _KNOWN_TOP_KEYS = ("version", "items", "updated")
 _BOM = b"\xef\xbb\xbf"
 
@@ -84,7 +92,10 @@ class Snapshot:
     from the snapshot passed as ``previous`` when this one was read.
     """
 
-    __slots__ = ("path", "data", "exists", "version", "updated", "extras", "identity", "changes", "_entries", "_summaries")
+    __slots__ = (
+        "path", "data", "exists", "version", "updated", "extras", "identity", "changes", "newline",
+        "_entries", "_summaries", "_odd_ids", "_warnings",
+    )
 
     def __init__(
         self,
@@ -98,6 +109,8 @@ class Snapshot:
         extras: Mapping[str, object] | None = None,
         identity: FileIdentity | None = None,
         changes: ChangeSet = ChangeSet(),
+        newline: bytes = b"\n",
+        odd_ids: dict[str, object] | None = None,
     ) -> None:
         self.path = path
         #: The document's bytes; every session span points into them.
@@ -111,8 +124,13 @@ class Snapshot:
         self.extras: Mapping[str, object] = extras or {}
         self.identity = identity
         self.changes = changes
+        #: The file's line ending (``b"\r\n"`` for a Windows file): an edit keeps it.
+        self.newline = newline
         self._entries = entries
         self._summaries = summaries
+        #: Sessions whose ``"ID"`` is not their ``items`` key: key → the ID in the file.
+        self._odd_ids = odd_ids or {}
+        self._warnings: list[str] | None = None
 
     # -- reading ------------------------------------------------------------
 
@@ -154,6 +172,31 @@ class Snapshot:
         """Decode every session (expensive on large files; prefer summaries)."""
         return [s for s in map(self.session, self._entries) if s is not None]
 
+    @property
+    def warnings(self) -> list[str]:
+        """What is odd about the file but does not stop reading it, one line each.
+
+        Today: sessions whose ``"ID"`` differs from their key in ``items``
+        (the key is what identifies a session, as in Go's store).
+        """
+        if self._warnings is None:
+            self._warnings = self._find_warnings()
+        return list(self._warnings)
+
+    def _find_warnings(self) -> list[str]:
+        found = []
+        line, counted = 1, 0
+        for session_id, start in sorted(
+            ((sid, self._entries[sid][0]) for sid in self._odd_ids if sid in self._entries), key=lambda x: x[1]
+        ):
+            line += self.data.count(b"\n", counted, start)
+            counted = start
+            found.append(
+                f"{self.path}: session {quoted(session_id)} (line {line}) has the ID "
+                f"{quoted(self._odd_ids[session_id])}; it is known by its key {quoted(session_id)}"
+            )
+        return found
+
     def stats(self) -> dict[str, int]:
         """Counts per status plus ``total`` (see :func:`count_statuses`)."""
         return count_statuses(summary.status for summary in self._summaries.values())
@@ -182,8 +225,13 @@ class Snapshot:
         removed = set(remove)
         new_bytes: dict[str, bytes] = {}
         new_summaries: dict[str, SessionSummary] = {}
+        newline = self.newline
         for session_id, obj in put.items():
-            new_bytes[session_id] = dumps_indented(obj, 2)
+            try:
+                encoded = encode_session_bytes(obj, 2)
+            except ValueError as exc:
+                raise ValueError(f"session {quoted(session_id)}: {exc}") from None
+            new_bytes[session_id] = encoded if newline == b"\n" else encoded.replace(b"\n", newline)
             new_summaries[session_id] = summarize(obj, session_id)
         view = memoryview(self.data)
         ids = sorted((set(self._entries) | set(new_bytes)) - removed)
@@ -196,10 +244,18 @@ class Snapshot:
                     start, end = self._entries[session_id]
                     yield session_id, view[start:end]
 
-        data, spans = render(SUPPORTED_VERSION, values(), dumps_compact(format_time(updated)), self.extras)
+        data, spans = render(
+            SUPPORTED_VERSION, values(), encode_key(format_time(updated)), self.extras, newline=newline
+        )
         entries = {sid: (start, end) for sid, start, end in spans}
         summaries = {sid: new_summaries.get(sid) or self._summaries[sid] for sid, _, _ in spans}
-        return Snapshot(self.path, data, entries, summaries, updated=updated, extras=self.extras)
+        odd_ids = {sid: found for sid, found in self._odd_ids.items() if sid in entries and sid not in put}
+        for session_id, obj in put.items():
+            if session_id in entries and obj.get("ID") != session_id:
+                odd_ids[session_id] = obj.get("ID")
+        return Snapshot(
+            self.path, data, entries, summaries, updated=updated, extras=self.extras, newline=newline, odd_ids=odd_ids
+        )
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -212,15 +268,33 @@ def empty_snapshot(path: Path, previous: Snapshot | None = None) -> Snapshot:
     return Snapshot(path, b"", {}, {}, exists=False, changes=ChangeSet(removed=removed))
 
 
-def read_snapshot(path: str | os.PathLike[str], previous: Snapshot | None = None) -> Snapshot:
+def max_file_bytes(override: int | None = None) -> int:
+    """The size limit for a session file: ``override``, else ``$SESSION_TUI_MAX_FILE_BYTES``, else 1 GiB."""
+    if override is not None:
+        return override
+    text = os.environ.get(MAX_FILE_BYTES_ENV, "").strip()
+    if text:
+        try:
+            return int(text)
+        except ValueError:
+            raise StoreAccessError(f"{MAX_FILE_BYTES_ENV}={quoted(text)} is not a number of bytes") from None
+    return DEFAULT_MAX_FILE_BYTES
+
+
+def read_snapshot(
+    path: str | os.PathLike[str], previous: Snapshot | None = None, *, max_bytes: int | None = None
+) -> Snapshot:
     """Read and validate the session file at ``path``.
 
     With ``previous``, sessions whose bytes did not change reuse its
     summaries and ``changes`` lists what did. A missing file is an empty
     snapshot with ``exists=False``. Raises a :class:`StoreError` subclass
-    for a file that cannot be read or is not a valid session file.
+    for a file that cannot be read or is not a valid session file, and
+    for one larger than ``max_bytes`` (see :func:`max_file_bytes`), which
+    is refused before it is read.
     """
     path = Path(path)
+    limit = max_file_bytes(max_bytes)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except (FileNotFoundError, NotADirectoryError):
@@ -235,20 +309,40 @@ def read_snapshot(path: str | os.PathLike[str], previous: Snapshot | None = None
             raise StoreAccessError(f"{path}: is a directory, not a session file")
         if not stat.S_ISREG(st.st_mode):
             raise StoreAccessError(f"{path}: is not a regular file, not a session file")
-        data = _read_all(fd, st.st_size, path)
+        if st.st_size > limit:
+            raise StoreAccessError(_too_large(path, st.st_size, limit))
+        data = _read_all(fd, st.st_size, path, limit)
     finally:
         os.close(fd)
     return parse_snapshot(data, path, previous, identity=FileIdentity.of(st))
 
 
-def _read_all(fd: int, size_hint: int, path: Path) -> bytes:
+def _too_large(path: Path, size: int, limit: int) -> str:
+    return (
+        f"{path}: the file is {size:,} bytes ({_size(size)}), over the limit of {limit:,} bytes "
+        f"({_size(limit)}); not reading it (set {MAX_FILE_BYTES_ENV} to allow more)"
+    )
+
+
+def _size(size: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} B"
+
+
+def _read_all(fd: int, size_hint: int, path: Path, limit: int) -> bytes:
     chunks = []
+    total = 0
     try:
         while True:
-            chunk = os.read(fd, max(size_hint, 1 << 16))
+            chunk = os.read(fd, max(min(size_hint, limit + 1 - total), 1 << 16))
             if not chunk:
                 break
             chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # it grew while being read
+                raise StoreAccessError(_too_large(path, total, limit))
     except OSError as exc:
         raise StoreAccessError(f"{path}: cannot read: {exc.strerror}") from None
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
@@ -275,9 +369,14 @@ def parse_snapshot(
     if parsed is None:
         split = split_items(data)
         parsed = _parse_split(data, split, path, previous) if split is not None else None
+    newline = _newline_of(data)
     if parsed is None:
-        data, parsed = _parse_whole(data, path, previous)
-    top, entries, summaries, changes = parsed
+        data, parsed = _parse_whole(data, path, previous, newline)
+    top, entries, summaries, changes, odd_ids = parsed
+    if previous is not None and previous._odd_ids:
+        for session_id, found in previous._odd_ids.items():
+            if session_id in entries and session_id not in changes.changed and session_id not in odd_ids:
+                odd_ids[session_id] = found
     return Snapshot(
         path,
         data,
@@ -287,10 +386,20 @@ def parse_snapshot(
         extras={k: v for k, v in top.items() if k not in _KNOWN_TOP_KEYS},
         identity=identity,
         changes=changes,
+        newline=newline,
+        odd_ids=odd_ids,
     )
 
 
-_Parsed = tuple[dict[str, object], dict[str, _Span], dict[str, SessionSummary], ChangeSet]
+def _newline_of(data: bytes) -> bytes:
+    """The line ending of the file: that of its first line."""
+    first = data.find(b"\n")
+    return b"\r\n" if first > 0 and data[first - 1] == 13 else b"\n"
+
+
+#: The top-level object, spans, summaries, what changed, and the sessions
+#: parsed now whose "ID" differs from their key.
+_Parsed = tuple[dict[str, object], dict[str, _Span], dict[str, SessionSummary], ChangeSet, dict[str, object]]
 
 
 def _reparse(data: bytes, path: Path, previous: Snapshot) -> _Parsed | None:
@@ -298,7 +407,7 @@ def _reparse(data: bytes, path: Path, previous: Snapshot) -> _Parsed | None:
     found = reparse(data, previous)
     if found is None:
         return None
-    head, entries, summaries, added, changed, removed = found
+    head, entries, summaries, added, changed, removed, odd_ids = found
     try:
         top = loads_exact(head)
     except ValueError:
@@ -306,7 +415,7 @@ def _reparse(data: bytes, path: Path, previous: Snapshot) -> _Parsed | None:
     if type(top) is not dict or not is_items_placeholder(top.get("items")):
         return None
     _check_version(top, path)
-    return top, entries, summaries, ChangeSet(frozenset(added), frozenset(changed), frozenset(removed))
+    return top, entries, summaries, ChangeSet(frozenset(added), frozenset(changed), frozenset(removed)), odd_ids
 
 
 def _parse_split(
@@ -331,8 +440,13 @@ def _parse_split(
     summaries: dict[str, SessionSummary] = {}
     added: set[str] = set()
     changed: set[str] = set()
+    odd_ids: dict[str, object] = {}
     loads = orjson.loads
     for session_id, start, end in split.spans:
+        if session_id in entries:
+            first = entries[session_id][0]
+            where = f" (line {_line_of(data, start)}; first on line {_line_of(data, first)})" if locate else ""
+            raise CorruptStoreError(f"{path}: session {quoted(session_id)}{where} appears twice in items")
         old = prev_entries.get(session_id)
         if old is not None and old[1] - old[0] == end - start and data.startswith(prev_view[old[0] : old[1]], start):
             entries[session_id] = old if old[0] == start else (start, end)
@@ -344,24 +458,29 @@ def _parse_split(
             return None
         try:
             summary = summarize(raw, session_id)
-        except FormatError as exc:
+        except (FormatError, RecursionError) as exc:
             line = f" (line {_line_of(data, start)})" if locate else ""
-            raise CorruptStoreError(f"{path}: session {quoted(session_id)}{line}: {exc}") from None
+            why = "nested too deeply" if isinstance(exc, RecursionError) else exc
+            raise CorruptStoreError(f"{path}: session {quoted(session_id)}{line}: {why}") from None
+        if raw.get("ID") != session_id:
+            odd_ids[session_id] = raw.get("ID")
         entries[session_id] = (start, end)
         summaries[session_id] = summary
         (changed if old is not None else added).add(session_id)
     removed = frozenset(prev_entries.keys() - entries.keys())
-    return top, entries, summaries, ChangeSet(frozenset(added), frozenset(changed), removed)
+    return top, entries, summaries, ChangeSet(frozenset(added), frozenset(changed), removed), odd_ids
 
 
-def _parse_whole(data: bytes, path: Path, previous: Snapshot | None) -> tuple[bytes, _Parsed]:
+def _parse_whole(data: bytes, path: Path, previous: Snapshot | None, newline: bytes) -> tuple[bytes, _Parsed]:
     """Parse any valid layout, then re-encode it canonically so spans exist."""
     try:
-        top = loads_exact(data)
+        orjson.loads(data)  # the quick check, with the place of a syntax error
     except orjson.JSONDecodeError as exc:
-        raise CorruptStoreError(f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    except ValueError as exc:
-        raise CorruptStoreError(f"{path}: {exc}") from None
+        raise CorruptStoreError(f"{path}: {_syntax_error(data, exc)}") from None
+    try:
+        top, repeated = _loads_checking_keys(data)
+    except ValueError as exc:  # nested too deeply for the exact parser
+        raise CorruptStoreError(f"{path}: {_deepest_session(data)}{exc}") from None
     if type(top) is not dict:
         raise CorruptStoreError(f"{path}: the top level must be a JSON object, not {json_kind(top)}")
     _check_version(top, path)
@@ -370,19 +489,99 @@ def _parse_whole(data: bytes, path: Path, previous: Snapshot | None) -> tuple[by
         items = {}
     elif type(items) is not dict:
         raise CorruptStoreError(f"{path}: items must be an object, not {json_kind(items)}")
+    if id(items) in repeated:
+        session_id = repeated[id(items)][1]
+        line = _second_key_line(data, session_id)
+        where = f" (line {line})" if line else ""
+        raise CorruptStoreError(f"{path}: session {quoted(session_id)}{where} appears twice in items")
     for session_id, raw in items.items():
         if type(raw) is not dict:
             raise CorruptStoreError(f"{path}: session {quoted(session_id)} must be an object, not {json_kind(raw)}")
     try:
-        encoded = [(sid, dumps_indented(raw, 2)) for sid, raw in items.items()]
+        encoded = [(sid, encode_session_bytes(raw, 2)) for sid, raw in items.items()]
     except ValueError as exc:
         raise CorruptStoreError(f"{path}: {exc}") from None
-    canonical, _ = render(SUPPORTED_VERSION, encoded, b'""', {})
+    if newline != b"\n":
+        encoded = [(sid, value.replace(b"\n", newline)) for sid, value in encoded]
+    canonical, _ = render(SUPPORTED_VERSION, encoded, b'""', {}, newline=newline)
     split = split_items(canonical)
     parsed = None if split is None else _parse_split(canonical, split, path, previous, locate=False)
     if parsed is None:  # pragma: no cover - render() always writes the split layout
         raise CorruptStoreError(f"{path}: internal error: cannot re-encode the file")
-    return canonical, (top, parsed[1], parsed[2], parsed[3])
+    return canonical, (top, parsed[1], parsed[2], parsed[3], parsed[4])
+
+
+def _syntax_error(data: bytes, exc: orjson.JSONDecodeError) -> str:
+    """Where and what a JSON syntax error is (orjson places invalid UTF-8 at the start)."""
+    if "UTF-8" in exc.msg:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            line_start = data.rfind(b"\n", 0, bad.start) + 1
+            column = len(data[line_start : bad.start].decode("utf-8", "replace")) + 1
+            return (
+                f"line {_line_of(data, bad.start)}, column {column}: invalid UTF-8 "
+                f"(byte 0x{data[bad.start]:02x}: {bad.reason})"
+            )
+    return f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+
+
+def _loads_checking_keys(data: bytes) -> tuple[object, dict[int, tuple[dict[str, object], str]]]:
+    """Parse exactly (every integer kept), noting each object that repeats a key.
+
+    Returns the value and, by ``id``, each such object and its first repeated
+    key. Raises ``ValueError`` if the nesting is too deep for this parser.
+    """
+    repeated: dict[int, tuple[dict[str, object], str]] = {}
+
+    def pairs_hook(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    repeated[id(obj)] = (obj, key)  # the object is kept, so its id stays unique
+                    break
+                seen.add(key)
+        return obj
+
+    try:
+        return json.loads(data, object_pairs_hook=pairs_hook), repeated
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def _second_key_line(data: bytes, key: str) -> int | None:
+    """The line of a repeated session key's second occurrence, if it can be found."""
+    pattern = re.compile(re.escape(orjson.dumps(key)) + rb"\s*:\s*\{")
+    matches = pattern.finditer(data)
+    if next(matches, None) is None:
+        return None
+    second = next(matches, None)
+    return None if second is None else _line_of(data, second.start())
+
+
+def _deepest_session(data: bytes) -> str:
+    """``"session 'id': "`` for the most deeply nested session (for an error), or ``""``."""
+    try:
+        items = orjson.loads(data).get("items")
+    except (orjson.JSONDecodeError, AttributeError):
+        return ""
+    if type(items) is not dict or not items:
+        return ""
+    deepest = max(items, key=lambda sid: _depth(items[sid]))
+    return f"session {quoted(deepest)}: "
+
+
+def _depth(value: object) -> int:
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        node, level = pending.pop()
+        if type(node) is dict or type(node) is list:
+            deepest = max(deepest, level)
+            pending.extend((child, level + 1) for child in (node.values() if type(node) is dict else node))
+    return deepest
 
 
 def _check_version(top: dict[str, object], path: Path) -> None:

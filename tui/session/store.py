@@ -72,19 +72,23 @@ class SessionStoreJSON:
         lock_timeout: float = 10.0,
         clock: Clock | None = None,
         snapshot: Snapshot | None = None,
+        max_file_bytes: int | None = None,
     ) -> None:
         """Open the store at ``path`` (a missing file is an empty store).
 
         ``snapshot`` may pass a reading of this file the caller already has
         (a viewer does), so that the file is not parsed twice; it is checked
-        against the file's identity like any other reading.
+        against the file's identity like any other reading. A file larger
+        than ``max_file_bytes`` (default: ``$SESSION_TUI_MAX_FILE_BYTES``,
+        else 1 GiB) is refused before it is read.
         """
         self.path = Path(path).expanduser()
         self.lock_timeout = lock_timeout
         self._clock = clock or utc_now
         self._mutex = threading.RLock()
         self._swept = False
-        self._snapshot = snapshot if snapshot is not None else read_snapshot(self.path)
+        self.max_file_bytes = max_file_bytes
+        self._snapshot = snapshot if snapshot is not None else read_snapshot(self.path, max_bytes=max_file_bytes)
 
     def __repr__(self) -> str:
         return f"SessionStoreJSON({str(self.path)!r})"
@@ -207,7 +211,7 @@ class SessionStoreJSON:
             # parsed. It accepts exactly what a full parse accepts (a shortcut it
             # cannot justify falls back to one), so writes still start from a
             # validated reading; tests/session/test_incremental_reload.py checks this.
-            snap = self._snapshot = read_snapshot(self.path, previous=snap)
+            snap = self._snapshot = read_snapshot(self.path, previous=snap, max_bytes=self.max_file_bytes)
         return snap
 
     def _target(self) -> Path:

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from tui.session import Session, SessionSummary
 from tui.session.codec import MESSAGE_FIELDS, SESSION_FIELDS
+from tui.session.gojson import plain_json
 from tui.text.safe import printable
 
 from .badges import BADGE_STYLES, badge_for
@@ -52,6 +53,8 @@ def pretty_json(value: object) -> Text:
         dumped = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False, default=str)
     except (TypeError, ValueError):
         dumped = repr(value)
+    except RecursionError:  # deeper than json's encoder goes (the parser reads up to 1024 levels)
+        dumped = plain_json(value)
     text = Text(printable(dumped))
     _json_highlighter.highlight(text)
     return text

@@ -13,7 +13,7 @@ from tui.session import Message
 from tui.text.safe import printable
 
 from .rows import one_line
-from .times import ago
+from .times import ago, in_zone
 
 #: A message longer than this many lines is cut until expanded.
 CUT_LINES = 12
@@ -44,7 +44,7 @@ def message_lines(
     header.append(f"{one_line(message.role) or '(no role)'}", style + Style(bold=True))
     header.append(f"  #{index + 1}", styles["dim"])
     if message.timestamp is not None:
-        local = message.timestamp.astimezone(now.tzinfo)  # in the viewer's zone
+        local = in_zone(message.timestamp, now.tzinfo)  # in the viewer's zone
         header.append(f"  {local.strftime('%Y-%m-%d %H:%M:%S')}", styles["dim"])
         header.append(f"  {ago(message.timestamp, now)}", styles["dim"])
     lines = [header]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from tui.session import format_age
 
@@ -25,6 +25,14 @@ def expires_text(expires_at: datetime | None, now: datetime) -> str:
     if delta >= timedelta(0):
         return f"expires in {format_age(delta)}"
     return f"expired {format_age(-delta)} ago"
+
+
+def in_zone(moment: datetime, zone: tzinfo | None) -> datetime:
+    """``moment`` in ``zone``; as it is when that zone cannot hold it (year 0 or 10000 there)."""
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:
+        return moment
 
 
 def clock_time(moment: datetime | None) -> str:
