@@ -37,7 +37,7 @@ def test_prose_renders_as_typed(text: str) -> None:
 
 
 def test_control_characters_become_placeholders() -> None:
-    assert code("a\x1b[31mb\u202e\nc\u2028") == "`a␛[31mb⟨RLO⟩␤c⟨LS⟩`"
+    assert code("a\x1b[31mb\u202e\nc\u2028") == "`a␛[31mb⟨RLO⟩␤c⟨LSEP⟩`"
     assert fenced("x\x9b2J\ty") == ["```text", "x␛[2J    y", "```"]
 
 

@@ -139,7 +139,7 @@ def test_list_keeps_hostile_text_inert(cli, hostile_file: Path) -> None:
     assert RAW_CONTROL.search(text.out) is None
     first = text.out.splitlines()[0]
     assert first.startswith(f"{HOSTILE}  failed")
-    assert "chat␛]0;pwned␇⟨LS⟩x" in first and "⟨RLO⟩exe.txt⟨PDF⟩" in first and "[bold red]" in first
+    assert "chat␛]0;pwned␇⟨LSEP⟩x" in first and "⟨RLO⟩exe.txt⟨PDF⟩" in first and "[bold red]" in first
 
     as_json = cli("list", hostile_file, "--json")
     assert as_json.code == 0
@@ -171,7 +171,7 @@ def test_show_prints_every_field_context_and_history(cli, hostile_file: Path) ->
     got = fields(out)
     assert got["id"] == HOSTILE
     assert got["status"] == "failed"
-    assert got["chat"] == "chat␛]0;pwned␇⟨LS⟩x"
+    assert got["chat"] == "chat␛]0;pwned␇⟨LSEP⟩x"
     assert got["project"] == "/srv/[bold red]⟨RLO⟩exe.txt⟨PDF⟩[/]"
     assert got["agent"] == "[link=https://evil]agent[/link]"
     assert got["expires"].startswith("2026-11-24 05:52:23 UTC (")
@@ -215,7 +215,7 @@ def test_show_markdown_has_fields_then_every_message(cli, hostile_file: Path) ->
     assert RAW_CONTROL.search(out) is None
     assert out.startswith(f"# Session `{HOSTILE}`\n")
     assert "- **Expires:** `2026-11-24T13:52:23.917658728+08:00`" in out
-    assert "- **Chat:** `chat␛]0;pwned␇⟨LS⟩x`" in out
+    assert "- **Chat:** `chat␛]0;pwned␇⟨LSEP⟩x`" in out
     assert "- **Messages:** 2" in out
     assert "### 1. user · `2026-11-24T05:41:58.000000001+05:30`" in out
     assert "**Summary:** sum \\*x\\* ␛\\]0;pwned␇⟨RLO⟩exe.txt⟨PDF⟩" in out

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
-import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,7 +13,7 @@ from typing import Any
 from tui.session import SessionSummary, Snapshot, Status, read_snapshot
 
 from .args import UsageError, add_path, session_path
-from .output import cell, plural, session_rows, table, utc
+from .output import cell, dumps_json, plural, session_rows, table, utc
 
 HELP = "List the sessions of a session file, most recently active first."
 #: What ``--status`` accepts: every status name, and ``stale``.
@@ -32,33 +30,6 @@ number of messages).
   {', '.join(STATUSES)}
 (stale: running or pending past its expiry). --chat C keeps the sessions of
 chat C. A missing or invalid file exits 2."""
-
-# Characters a JSON string may hold raw that must not reach a terminal raw:
-# DEL and C1 controls, bidirectional embeddings, overrides and isolates
-# (see tui/text/safe.py), and the line and paragraph separators. The JSON
-# encoder already escapes C0 controls.
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
-# Line-based readers (Python's str.splitlines, some editors) end a line at
-# these, so "one line per session" shows them by name, as bidi controls are.
-_SEPARATORS = {0x2028: "\u27e8LS\u27e9", 0x2029: "\u27e8PS\u27e9"}  # ⟨LS⟩ ⟨PS⟩
-
-
-def text_cell(value: object) -> str:
-    """:func:`~tui.cli.output.cell`, with the Unicode line and paragraph separators shown too."""
-    return cell(value).translate(_SEPARATORS)
-
-
-def json_line(value: object) -> str:
-    """``value`` as one line of UTF-8 JSON with every control and bidi character as ``\\uXXXX``.
-
-    Integers stay exact (any size) and key order is kept. The escaping only
-    ever applies inside strings, where ``\\uXXXX`` means the same character.
-    """
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``list``."""
@@ -83,7 +54,7 @@ def run(options: argparse.Namespace) -> int:
     )
     if options.json:
         for summary in summaries:
-            print(json_line(session_object(summary)))
+            print(dumps_json(session_object(summary)))
     else:
         for line in table(list_rows(summaries, now)):
             print(line)
@@ -114,7 +85,7 @@ def most_recent_first(summaries: Iterable[SessionSummary]) -> list[SessionSummar
 
 def list_rows(summaries: list[SessionSummary], now: datetime) -> list[list[str]]:
     """The table rows of ``list``: :func:`session_rows` with the message count after the idle time."""
-    rows = [[text_cell(value) for value in row] for row in session_rows(summaries, now)]
+    rows = [[cell(value) for value in row] for row in session_rows(summaries, now)]
     for summary, row in zip(summaries, rows):
         row.insert(3, plural(summary.message_count, "msg"))
     return rows

@@ -15,9 +15,9 @@ from tui.text.markdown import session_markdown
 
 from .args import ID_RULE, UsageError, looks_like_path, session_path
 from .edit import resolve
-from .listing import existing_snapshot, json_line, text_cell
+from .listing import existing_snapshot
 from .main import DEFAULT_PATH
-from .output import human_time, table, utc
+from .output import cell, dumps_json, human_time, table, utc
 
 HELP = "Print one session: every field, the context and the whole history."
 USAGE = "%(prog)s [PATH] ID [--json | --markdown]"
@@ -60,15 +60,15 @@ def run(options: argparse.Namespace) -> int:
     if not found.ids:
         if found.ambiguous:
             why = f"is ambiguous: {found.ambiguous[wanted]} session ids start with it"
-            print(f"{options.prog}: {text_cell(wanted)} {why}", file=sys.stderr)
+            print(f"{options.prog}: {cell(wanted)} {why}", file=sys.stderr)
         else:
-            print(f"{options.prog}: not found in {text_cell(path)}: {text_cell(wanted)}", file=sys.stderr)
+            print(f"{options.prog}: not found in {cell(path)}: {cell(wanted)}", file=sys.stderr)
         return 1
     session_id = found.ids[0]
     if options.json:
         raw = snap.raw(session_id)
         assert raw is not None
-        print(json_line(loads_exact(raw)))
+        print(dumps_json(loads_exact(raw)))
         return 0
     session = snap.session(session_id)  # raises CorruptStoreError for a bad history
     assert session is not None
@@ -104,7 +104,7 @@ def session_text(session: Session, summary: SessionSummary | None, now: datetime
     lines: list[str] = []
     for label, value in fields:
         # Multi-line texts continue under the value column; control characters made visible.
-        first, *rest = [text_cell(line) for line in printable(value).split("\n")] if value else ["-"]
+        first, *rest = [cell(line) for line in printable(value).split("\n")] if value else ["-"]
         lines.append(f"{label + ':':<{width}}{first}".rstrip())
         lines += [" " * width + line for line in rest]
     lines += ["context:", *_indented_json(session.context)]
@@ -122,7 +122,7 @@ def _message_rows(messages: list[Message]) -> list[list[str]]:
     for number, message in enumerate(messages, 1):
         about = message.summary or message.content
         cells = [message.role or "-", utc(message.timestamp) or "-", _cut(about) or "-"]
-        rows.append([str(number), *map(text_cell, cells)])
+        rows.append([str(number), *map(cell, cells)])
     return rows
 
 
@@ -140,4 +140,4 @@ def _time(moment: datetime | None, now: datetime) -> str:
 
 
 def _indented_json(value: object) -> list[str]:
-    return ["  " + text_cell(line) for line in json.dumps(value, indent=2, ensure_ascii=False).split("\n")]
+    return ["  " + cell(line) for line in json.dumps(value, indent=2, ensure_ascii=False).split("\n")]

@@ -26,8 +26,8 @@ from tui.session import SessionSummary, Snapshot, StoreAccessError, StoreError, 
 from tui.session.snapshot import FileIdentity, file_identity
 
 from .args import add_path, session_path
-from .listing import json_line, session_object, text_cell
-from .output import error_line, plural, utc
+from .listing import session_object
+from .output import cell, dumps_json, error_line, plural, utc
 
 HELP = "Print a line per session added, changed or removed in a session file, until interrupted."
 USAGE = "%(prog)s [PATH] [--json]"
@@ -128,15 +128,15 @@ class _Watch:
 
     def _print(self, kind: str, summary: SessionSummary) -> None:
         if self.as_json:
-            line = json_line({"change": kind, **session_object(summary)})
+            line = dumps_json({"change": kind, **session_object(summary)})
         else:
             line = "  ".join([
                 f"{kind:<7}",
-                text_cell(summary.id),
-                f"{text_cell(summary.status):<9}",
+                cell(summary.id),
+                f"{cell(summary.status):<9}",
                 utc(summary.last_activity) or "never",
                 plural(summary.message_count, "msg"),
-                text_cell(summary.chat_id) or "-",
+                cell(summary.chat_id) or "-",
             ])
         print(line, flush=True)
 

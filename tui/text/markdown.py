@@ -22,8 +22,6 @@ from .safe import printable
 
 _GO_KEYS = {key for key, *_ in SESSION_FIELDS}
 _BACKTICKS = re.compile("`+")
-# Shown by name, like bidi controls: line-based readers end a line at them.
-_SEPARATORS = {0x2028: "\u27e8LS\u27e9", 0x2029: "\u27e8PS\u27e9"}  # ⟨LS⟩ ⟨PS⟩
 # ASCII punctuation Markdown (CommonMark or GitHub's) may read as syntax inline.
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>#!|~&])")
 
@@ -75,7 +73,7 @@ def message_markdown(number: int, message: Message) -> list[str]:
 
 def code(text: str) -> str:
     """``text`` on one line as a Markdown code span (so nothing in it is Markdown)."""
-    text = _safe(text).replace("\n", "\u2424")  # ␤
+    text = printable(text).replace("\n", "\u2424")  # ␤
     if not text:
         return "*(empty)*"
     fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
@@ -85,19 +83,14 @@ def code(text: str) -> str:
 
 def fenced(text: str, language: str = "text") -> list[str]:
     """``text`` as the lines of a fenced code block whose fence nothing inside can close."""
-    text = _safe(text)
+    text = printable(text)
     fence = "`" * max(3, max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
     return [f"{fence}{language}", *text.split("\n"), fence]
 
 
 def prose(text: str) -> str:
     """``text`` on one line, its Markdown punctuation escaped (it reads as typed)."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", _safe(text).replace("\n", "\u2424"))
-
-
-def _safe(text: str) -> str:
-    """:func:`printable`, and the line and paragraph separators shown by name."""
-    return printable(text).translate(_SEPARATORS)
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", printable(text).replace("\n", "\u2424"))
 
 
 def _time(obj: Session | Message, key: str, value: datetime | None) -> str:
