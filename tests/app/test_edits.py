@@ -272,6 +272,8 @@ async def test_bad_age_says_why_and_cannot_be_confirmed(varied_file: Path) -> No
             ("0d", "must be more than zero"),
             ("", "expected a number and a unit"),
             ("1000w", "Nothing is idle longer than 1000w"),
+            ("1000000d", "too large, at most 365000d"),
+            ("99999999999d", "too large, at most 365000d"),
         ):
             await pilot.press("end", *["backspace"] * 8, *keys_for(value))
             await wait_until(pilot, lambda reason=reason: reason in widget_text(pilot, preview), what=f"the reason for {value!r}")
