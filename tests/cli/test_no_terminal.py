@@ -1,5 +1,5 @@
-"""Without a terminal the UI does not start (SPEC §9): real processes, stdin and stdout
-redirected as cron or a pipe would have them."""
+"""Without a terminal the UI does not start (SPEC §9): real processes, stdin, stdout and
+stderr redirected as cron or a pipe would have them."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ TIMEOUT = 20
 
 
 def run_tui(*args: str, cwd: Path, stdin: object = subprocess.DEVNULL, stdout: object = subprocess.PIPE) -> tuple[int, str, str, float]:
-    """Run ``python -m tui ARGS`` with the given stdin and stdout; (rc, out, err, seconds)."""
+    """Run ``python -m tui ARGS`` with the given stdin and stdout, stderr a pipe; (rc, out, err, seconds)."""
     env = dict(os.environ, PYTHONIOENCODING="utf-8", TMPDIR=str(cwd))
     start = time.monotonic()
     done = subprocess.run(
@@ -61,7 +61,7 @@ def test_no_tty_exits_2_at_once_naming_the_commands_and_writes_no_escape_codes(s
         assert rc == 2, (args, err)
         assert out == ""  # no escape codes, no screen
         line = one_line(err)
-        assert "the UI needs a terminal (stdin and stdout are not one)" in line
+        assert "the UI needs a terminal (stdin, stdout, stderr are not one)" in line
         assert COMMANDS in line
         assert seconds < 10
     # The demo did not start: no temporary folder was made for it.
@@ -79,10 +79,13 @@ def test_one_stream_a_terminal_is_not_enough(sessions: Path, tmp_path: Path) -> 
     try:
         rc, out, err, _ = run_tui(str(sessions), cwd=tmp_path, stdin=terminal)
         assert rc == 2 and out == ""
-        assert "(stdout is not one)" in one_line(err)
+        assert "(stdout, stderr are not one)" in one_line(err)
         rc, _, err, _ = run_tui(str(sessions), cwd=tmp_path, stdout=terminal)
         assert rc == 2
-        assert "(stdin is not one)" in one_line(err)
+        assert "(stdin, stderr are not one)" in one_line(err)
+        rc, _, err, _ = run_tui(str(sessions), cwd=tmp_path, stdin=terminal, stdout=terminal)
+        assert rc == 2
+        assert "(stderr is not one)" in one_line(err)  # where Textual would draw
         os.set_blocking(controller, False)
         try:
             written = os.read(controller, 65536)

@@ -49,6 +49,7 @@ from .render.rows import one_line, short_id
 from .screens.cleanup import CleanupScreen
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
+from .signals import ExitOnSignals
 from .state.filters import Filter, next_status_filter
 from .state.tree_model import ChatRow, SessionRow
 from .watching import watch_file
@@ -114,10 +115,13 @@ class SessionApp(App[None]):
         clock: Clock | None = None,
         watch: bool = True,
         note: str | None = None,
+        signals: ExitOnSignals | None = None,
     ) -> None:
         """Open ``path``. ``watch=False`` and a fixed ``clock`` make the screen
-        deterministic (snapshot tests); ``note`` is shown in the subtitle (demo)."""
+        deterministic (snapshot tests); ``note`` is shown in the subtitle (demo);
+        ``signals`` are installed once the app runs (from the command line)."""
         super().__init__()
+        self._signals = signals
         self.path = path
         self.read_only = read_only
         self.clock: Clock = clock or local_now
@@ -172,6 +176,8 @@ class SessionApp(App[None]):
 
     def on_mount(self) -> None:
         note_ui_thread()
+        if self._signals is not None:
+            self._signals.install(self)
         self.query_one("#tree").border_title = "Sessions"
         self.query_one("#empty").border_title = "Sessions"
         self.query_one("#filter", Input).border_title = "Filter"

@@ -5,7 +5,7 @@ naming a command (``stats``, ``cleanup``, ``close``, ``delete``,
 ``generate``) runs it without the UI; a file named like a command is
 reached as ``./stats``.
 
-The UI needs a terminal: with no TTY on stdin or stdout (cron, a pipe) it
+The UI needs a terminal: with no TTY on stdin, stdout or stderr (cron, a pipe) it
 exits 2 at once with one line naming the commands, and a PATH that is a bare
 word naming no file (``session-tui stat``) is taken for a mistyped command.
 """
@@ -98,12 +98,14 @@ def _unknown_command(path: str) -> str | None:
 
 
 def _no_terminal() -> str | None:
-    """Why the UI cannot start here: stdin or stdout is not a terminal."""
-    streams = [name for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout)) if not _is_tty(stream)]
+    """Why the UI cannot start here: stdin or stdout (or stderr, where Textual
+    draws) is not a terminal."""
+    named = (("stdin", sys.stdin), ("stdout", sys.stdout), ("stderr", sys.stderr))
+    streams = [name for name, stream in named if not _is_tty(stream)]
     if not streams:
         return None
     return (
-        f"the UI needs a terminal ({' and '.join(streams)} {'is' if len(streams) == 1 else 'are'} not one);"
+        f"the UI needs a terminal ({', '.join(streams)} {'is' if len(streams) == 1 else 'are'} not one);"
         f" for scripts and cron use a command: {_command_names()} (see session-tui COMMAND --help)"
     )
 
