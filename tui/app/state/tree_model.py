@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from tui.session import ChangeSet, SessionSummary, Snapshot
 
+from .classify import add_expiry, live_expiries, remove_expiry, shown_counts
 from .filters import Filter
 
 
@@ -46,6 +47,12 @@ class ChatGroup:
     visible: list[str] = field(default_factory=list)
     visible_set: set[str] = field(default_factory=set)
     statuses: Counter[str] = field(default_factory=Counter)
+    #: Sorted expiry times of its live sessions, per live status (see :mod:`.classify`).
+    expiries: dict[str, list[float]] = field(default_factory=dict)
+
+    def shown_counts(self, now: datetime) -> dict[str, int]:
+        """Its sessions counted per :func:`~.classify.shown_status` at ``now``."""
+        return shown_counts(self.statuses, self.expiries, now)
 
 
 def _newest_first(summary: SessionSummary) -> tuple[float, str]:
@@ -84,6 +91,8 @@ class TreeModel:
                 group = self.groups[summary.chat_id] = ChatGroup(summary.chat_id)
             group.ids.add(summary.id)
             group.statuses[str(summary.status)] += 1
+        for group in self.groups.values():
+            group.expiries = live_expiries(self.summaries[sid] for sid in group.ids)
         self._chats = sorted(self.groups)
         self.marked &= self.summaries.keys()
         self._refilter()
@@ -187,6 +196,7 @@ class TreeModel:
             insort(self._chats, summary.chat_id)
         group.ids.add(summary.id)
         group.statuses[str(summary.status)] += 1
+        add_expiry(group.expiries, summary)
         if self._visible(summary):
             insort(group.visible, summary.id, key=self._key)
             group.visible_set.add(summary.id)
@@ -204,6 +214,7 @@ class TreeModel:
         del self.summaries[session_id]
         group.ids.discard(session_id)
         group.statuses[str(summary.status)] -= 1
+        remove_expiry(group.expiries, summary)
         if not group.ids:
             del self.groups[summary.chat_id]
             self._chats.remove(summary.chat_id)
