@@ -14,9 +14,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
+from operator import attrgetter
 from typing import NamedTuple
 
-from tui.session import ChangeSet, SessionSummary, Snapshot
+from tui.session import LIVE_STATUSES, ChangeSet, SessionSummary, Snapshot
 
 from .classify import add_expiry, live_expiries, remove_expiry, shown_counts
 from .filters import Filter
@@ -85,14 +87,17 @@ class TreeModel:
         self.now = now
         self.summaries = {s.id: s for s in snapshot.summaries()}
         self.groups = {}
+        live: list[SessionSummary] = []
         for summary in self.summaries.values():
             group = self.groups.get(summary.chat_id)
             if group is None:
                 group = self.groups[summary.chat_id] = ChatGroup(summary.chat_id)
             group.ids.add(summary.id)
             group.statuses[str(summary.status)] += 1
-        for group in self.groups.values():
-            group.expiries = live_expiries(self.summaries[sid] for sid in group.ids)
+            if summary.status in LIVE_STATUSES:  # (most sessions are not: one pass over those)
+                live.append(summary)
+        for chat_id, group_live in groupby(sorted(live, key=attrgetter("chat_id")), attrgetter("chat_id")):
+            self.groups[chat_id].expiries = live_expiries(group_live)
         self._chats = sorted(self.groups)
         self.marked &= self.summaries.keys()
         self._refilter()
