@@ -272,6 +272,8 @@ async def test_bad_age_says_why_and_cannot_be_confirmed(varied_file: Path) -> No
             ("0d", "must be more than zero"),
             ("", "expected a number and a unit"),
             ("1000w", "Nothing is idle longer than 1000w"),
+            ("1000000d", "too large, at most 365000d"),
+            ("99999999999d", "too large, at most 365000d"),
         ):
             await pilot.press("end", *["backspace"] * 8, *keys_for(value))
             await wait_until(pilot, lambda reason=reason: reason in widget_text(pilot, preview), what=f"the reason for {value!r}")
@@ -460,14 +462,13 @@ async def test_a_failed_edit_shows_untrusted_text_inert(tmp_path: Path, hostile_
 
 
 def status_expectation(status: str) -> set[str]:
-    """The fixture sessions a status filter shows (``stale``: running or pending past expiry)."""
+    """The fixture sessions a status filter shows (``stale``: running or pending past
+    expiry, and then neither running nor pending)."""
     found = set()
     for sid, s in varied_document()["items"].items():
         expires = parse_go_time(s["ExpiresAt"])
-        if status == "stale":
-            if s["Status"] in ("running", "pending") and expires is not None and expires < NOW:
-                found.add(sid)
-        elif s["Status"] == status:
+        stale = s["Status"] in ("running", "pending") and expires is not None and expires < NOW
+        if (status == "stale" and stale) or (not stale and s["Status"] == status):
             found.add(sid)
     return found
 

@@ -14,7 +14,9 @@ import pytest
 import tui.app.app as app_module
 from tui.demo.fixtures import fixture_document, fixture_session, session_id, write
 
-from apphelpers import external_write, frozen_app, ready, screen_text, wait_until
+from tui.app.state.tree_model import ChatRow
+
+from apphelpers import external_write, frozen_app, quiesce, ready, screen_text, wait_until, widget_text
 
 
 async def write_outside(path: Path, *args: str) -> None:
@@ -129,7 +131,11 @@ async def test_changes_off_screen_and_on_screen_repaint_their_rows_in_place(
     # which repaints everything, to hide a row that was missed.)
     monkeypatch.setattr(app_module, "TICK_SECONDS", 3600.0)
     sessions = [
-        fixture_session(100 + i, "chat-a", "running", age=timedelta(minutes=10 + i), idle=timedelta(seconds=30))
+        # Expiring in an hour: none stale (the chat row counts only running and failed).
+        fixture_session(
+            100 + i, "chat-a", "running", age=timedelta(minutes=10 + i), idle=timedelta(seconds=30),
+            expires=-timedelta(hours=1),
+        )
         for i in range(40)
     ]
     path = write(tmp_path / "s.json", fixture_document(sessions))
@@ -159,3 +165,59 @@ async def test_changes_off_screen_and_on_screen_repaint_their_rows_in_place(
         await wait_until(pilot, badge_on_its_line, what="the failed badge on the visible row")
         await wait_until(pilot, lambda: chat_row_says("2 failed"), what="the chat row's count")
         assert (tree.scroll_offset.y, tree.cursor) == (top, cursor)  # the in-place path was taken
+
+
+def detail_line(pilot, app, key: str) -> str:  # type: ignore[no-untyped-def]
+    lines = [line.strip("│ ") for line in widget_text(pilot, app.detail).splitlines() if line.strip("│ ").startswith(key)]
+    return lines[0] if lines else ""
+
+
+async def test_a_chats_detail_follows_its_sessions_and_the_filter(varied_file: Path) -> None:
+    chat = "5302729479"  # running 1, pending 2, completed 3
+    app = frozen_app(varied_file, watch=True)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        tree = app.tree
+        assert tree.select_session(session_id(1))
+        await pilot.press("left")  # the chat's row
+        await wait_until(pilot, lambda: detail_line(pilot, app, "Sessions") == "Sessions    3", what="the chat's detail")
+        for _ in range(2):  # another process adds two sessions to the chat
+            await write_outside(varied_file, "create", chat)
+        await wait_until(pilot, lambda: len(tree.model.groups[chat].ids) == 5, what="the new sessions")
+        await wait_until(pilot, lambda: detail_line(pilot, app, "Sessions") == "Sessions    5", what="the detail's new count")
+        assert "3 running" in detail_line(pilot, app, "By status")
+        assert tree.cursor == ChatRow(chat)
+        # A filter shows fewer of its sessions: so does its detail, the cursor staying on the chat.
+        await pilot.press("s", "s")  # running, then pending
+        await wait_until(pilot, lambda: tree.model.filter.status == "pending", what="the pending filter")
+        assert tree.cursor == ChatRow(chat)
+        await wait_until(pilot, lambda: detail_line(pilot, app, "Sessions") == "Sessions    1", what="the filtered count")
+        assert detail_line(pilot, app, "By status") == "By status   1 pending"
+        await quiesce(pilot)
+
+
+async def test_a_view_at_the_top_shows_a_new_chat_that_sorts_first(tmp_path: Path) -> None:
+    sessions = [
+        fixture_session(100 + i, f"chat-{i // 3:02d}", "completed", age=timedelta(hours=1 + i), idle=timedelta(hours=1 + i))
+        for i in range(60)
+    ]
+    path = write(tmp_path / "s.json", fixture_document(sessions))
+    app = frozen_app(path, watch=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        tree = app.tree
+        target = session_id(104)  # chat-01's second session, on screen
+        assert tree.select_session(target)
+        await pilot.pause()
+        assert tree.scroll_offset.y == 0
+        line = tree.cursor_index
+        await write_outside(path, "create", "a-new-chat")  # sorts before every "chat-NN"
+        await wait_until(pilot, lambda: "a-new-chat" in tree.model.groups, what="the new chat")
+        await pilot.pause()
+        assert tree.scroll_offset.y == 0  # still at the top
+        assert tree.cursor_session == target  # the cursor keeps its session, two lines lower
+        assert tree.cursor_index == line + 2
+        rows = widget_text(pilot, tree).splitlines()
+        assert "a-new-chat" in rows[1], rows[:3]  # the first row, right under the border
+        assert target[:8] in rows[1 + line + 2]
+        await quiesce(pilot)

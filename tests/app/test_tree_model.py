@@ -6,6 +6,7 @@ that every change set is exactly the one the test names.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tui.app.state.classify import shown_status
 from tui.app.state.filters import STATUS_CYCLE, Filter, next_status_filter
 from tui.app.state.tree_model import ChatRow, Row, SessionRow, TreeModel
 from tui.demo.fixtures import HOSTILE, NOW, fixture_session, session_id, varied_document
@@ -105,6 +107,24 @@ def test_group_counts_follow_statuses() -> None:
     group = model.groups["-1001947779410"]
     assert group.ids == {session_id(4), session_id(5), session_id(6)}
     assert group.statuses["failed"] == 1 and group.statuses["running"] == 1 and group.statuses["closed"] == 1
+
+
+def test_group_counts_classify_stale_apart_through_changes() -> None:
+    # Sessions of age a expire 30 - a minutes after NOW: 1 (3 min) is still running then.
+    later = NOW + 26 * M + timedelta(seconds=30)
+    live = [fixture_session(n, "a", "running", age=(2 + n) * M, idle=M) for n in (1, 2, 3)]
+    snapshot = snapshot_of([*live, fixture_session(4, "a", "pending", age=4 * M, idle=M)])
+    model = TreeModel()
+    model.load(snapshot, NOW)
+    group = model.groups["a"]
+    assert group.shown_counts(NOW) == {**group.statuses, "stale": 0}
+    assert {k: n for k, n in group.shown_counts(later).items() if n} == {"running": 1, "stale": 3}
+    snapshot, changes = edit(snapshot, put=[fixture_session(3, "a", "completed", age=5 * M, idle=M)])
+    model.apply(snapshot, changes, NOW)
+    assert {k: n for k, n in group.shown_counts(later).items() if n} == {"running": 1, "stale": 2, "completed": 1}
+    snapshot, changes = edit(snapshot, remove=[session_id(4)])
+    model.apply(snapshot, changes, NOW)
+    assert {k: n for k, n in group.shown_counts(later).items() if n} == {"running": 1, "stale": 1, "completed": 1}
 
 
 def test_same_creation_time_orders_by_id() -> None:
@@ -228,7 +248,7 @@ def test_text_filter_does_not_look_at_the_response_or_messages() -> None:
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
-        ("running", {1, 5}),
+        ("running", {1}),  # not 5: stale is a class of its own (tui/app/state/classify.py)
         ("pending", {2}),
         ("stale", {5}),  # running, past its expiry at NOW
         ("failed", {4}),
@@ -353,3 +373,11 @@ def test_rows_stay_consistent_through_random_operations(ops: list[tuple]) -> Non
         assert model.marked <= set(model.summaries)
         assert set(model.marked_visible()) == model.marked & set(model.visible_ids())
         check_consistent(model)
+        # The chat rows' counts, kept in place, are those of the one classification.
+        later = NOW + 28 * M  # some of the live sessions (expiring 25-30 min after NOW) are stale
+        for chat_id, group in model.groups.items():
+            members = [model.summaries[sid] for sid in group.ids]
+            for moment in (NOW, later):
+                expected = Counter(shown_status(summary, moment) for summary in members)
+                shown = group.shown_counts(moment)
+                assert {k: n for k, n in shown.items() if n} == dict(expected), (chat_id, moment)

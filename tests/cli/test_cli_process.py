@@ -43,6 +43,17 @@ def test_bad_usage_exits_2_without_traceback(sessions_file: Path, tmp_path: Path
     assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
 
 
+def test_an_age_longer_than_a_date_holds_is_one_line_exit_2(sessions_file: Path, tmp_path: Path) -> None:
+    before = sessions_file.read_bytes()
+    for age in ("740000d", "99999999999d"):
+        done = run_process("cleanup", sessions_file, "--older-than", age, cwd=tmp_path)
+        assert done.returncode == 2
+        assert done.stdout == ""
+        assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
+        assert f"age '{age}': too large" in done.stderr
+    assert sessions_file.read_bytes() == before
+
+
 def test_generate_in_a_process(tmp_path: Path) -> None:
     target = tmp_path / "gen.json"
     done = run_process("generate", target, "--sessions", 25, "--messages", 4, cwd=tmp_path)

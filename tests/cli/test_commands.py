@@ -104,6 +104,7 @@ def test_a_file_named_like_a_command_is_reached_as_dot_slash(cli, monkeypatch: p
     fake = type(sys)("tui.app.run")
     fake.run_app = lambda path, **kw: opened.append(path) or 0  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tui.app.run", fake)
+    monkeypatch.setattr("tui.cli.main._no_terminal", lambda: None)  # (the test's streams are no TTY)
     assert cli("./stats").code == 0
     assert opened == [Path("stats")]
     assert cli("close", "stats", LIVE).code == 0  # an existing file comes first: it is PATH

@@ -135,6 +135,19 @@ def test_parse_age_rejects_bad_input_with_a_helpful_message(text: str) -> None:
     assert repr(text) in str(info.value)
 
 
+@pytest.mark.parametrize("text", ["365001d", "740000d", "1000000d", "99999999999d", "9" * 400 + "w"])
+def test_parse_age_rejects_ages_longer_than_a_date_holds(text: str) -> None:
+    # Not OverflowError: "now minus the age" must be a date the caller can compare.
+    with pytest.raises(ValueError, match="too large, at most 365000d"):
+        parse_age(text)
+
+
+def test_the_longest_age_parse_age_accepts_can_be_taken_from_now() -> None:
+    longest = parse_age("365000d")
+    assert longest == timedelta(days=365_000)
+    assert datetime.now(timezone.utc) - longest < datetime.now(timezone.utc)
+
+
 @pytest.mark.parametrize(
     ("age", "expected"),
     [

@@ -458,6 +458,18 @@ def test_manager_cleanup_old_sessions(path: Path, clock: FakeClock) -> None:
     assert set(read_items(path)) == {"busy", "waiting", "keeper", "fresh"}
 
 
+def test_manager_cleanup_with_an_age_reaching_past_year_1_removes_only_the_never_active(path: Path, clock: FakeClock) -> None:
+    write_json(path, go_document(
+        go_session("done", Status="completed", LastActivity=(T0 - timedelta(days=9000)).isoformat()),
+        go_session("never", Status="completed", LastActivity=ZERO),
+    ))
+    with Manager(Config(), SessionStoreJSON(path, clock=clock), clock=clock, background=False) as m:
+        m.get_or_load("done")
+        assert m.cleanup_old_sessions(timedelta.max) == 1
+        assert m.get("done") is not None
+    assert set(read_items(path)) == {"done"}
+
+
 def _wait_for(condition, timeout: float = 10.0) -> bool:
     """Poll ``condition`` until it holds or ``timeout`` seconds pass."""
     deadline = time.monotonic() + timeout

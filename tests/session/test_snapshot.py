@@ -222,6 +222,18 @@ def test_cleanup_candidates() -> None:
     assert [s.id for s in cleanup_candidates(summaries, 10 * day, NOW)] == ["never-active"]
 
 
+def test_cleanup_candidates_of_an_age_reaching_past_year_1_are_the_never_active(tmp_path: Path) -> None:
+    summaries = [
+        summary(Status.COMPLETED, idle=timedelta(days=9000), session_id="old"),
+        summary(Status.COMPLETED, idle=None, session_id="never-active"),
+    ]
+    for age in (timedelta(days=740_000), timedelta.max):
+        assert [s.id for s in cleanup_candidates(summaries, age, NOW)] == ["never-active"]
+    old = (NOW - timedelta(days=9000)).isoformat()
+    path = write_json(tmp_path / "s.json", go_document(go_session("done", Status="completed", LastActivity=old)))
+    assert SessionStoreJSON(path, clock=lambda: NOW).cleanup_old_sessions(timedelta.max) == 0
+
+
 def test_cleanup_candidates_agree_with_store_cleanup(tmp_path: Path) -> None:
     old = (NOW - timedelta(days=8)).isoformat()
     path = write_json(tmp_path / "s.json", go_document(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
@@ -27,7 +26,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from tui.session import (
-    LIVE_STATUSES,
     Manager,
     SessionStoreJSON,
     SessionSummary,
@@ -49,6 +47,8 @@ from .render.rows import one_line, short_id
 from .screens.cleanup import CleanupScreen
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
+from .signals import ExitOnSignals
+from .state.classify import STALE, Expiries, live_expiries, shown_counts
 from .state.filters import Filter, next_status_filter
 from .state.tree_model import ChatRow, SessionRow
 from .watching import watch_file
@@ -66,17 +66,6 @@ TICK_SECONDS = 2.0
 SELECTION_DELAY = 0.06
 #: The confirm dialog lists at most this many sessions by name.
 CONFIRM_ROWS = 8
-
-
-def live_expiries(snapshot: Snapshot) -> list[float]:
-    """Sorted expiry times (POSIX seconds) of pending and running sessions (stale once past).
-
-    Seconds rather than datetimes: sorting aware datetimes costs ten times more.
-    """
-    live = LIVE_STATUSES
-    return sorted(
-        s.expires_at.timestamp() for s in snapshot.summaries() if s.status in live and s.expires_at is not None
-    )
 
 
 def local_now() -> datetime:
@@ -100,6 +89,7 @@ class SessionApp(App[None]):
         Binding("r", "reload", "Reload", tooltip="Read the file now, even when paused"),
         Binding("p", "toggle_pause", "Pause", tooltip="Pause or resume live updates"),
         Binding("f", "toggle_follow", "Follow", tooltip="Follow new messages of the selected session"),
+        Binding("e", "toggle_expand", "Expand", tooltip="Show long messages whole, or cut them again"),
         Binding("tab", "next_pane", "Pane", show=False, tooltip="Next pane: sessions, detail, messages"),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, tooltip="Previous pane"),
         Binding("question_mark", "help", "Help", tooltip="Keys and badges"),
@@ -114,10 +104,13 @@ class SessionApp(App[None]):
         clock: Clock | None = None,
         watch: bool = True,
         note: str | None = None,
+        signals: ExitOnSignals | None = None,
     ) -> None:
         """Open ``path``. ``watch=False`` and a fixed ``clock`` make the screen
-        deterministic (snapshot tests); ``note`` is shown in the subtitle (demo)."""
+        deterministic (snapshot tests); ``note`` is shown in the subtitle (demo);
+        ``signals`` are installed once the app runs (from the command line)."""
         super().__init__()
+        self._signals = signals
         self.path = path
         self.read_only = read_only
         self.clock: Clock = clock or local_now
@@ -138,7 +131,7 @@ class SessionApp(App[None]):
         #: Bound keys that move focus, run as soon as a pane sees them (see
         #: ForwardKeysAfterFocusMoves): what is typed next lands in the box.
         self.immediate_actions = {"slash": self.action_filter}
-        self._facts: tuple[Snapshot, dict[str, int], list[float]] | None = None
+        self._facts: tuple[Snapshot, dict[str, int], Expiries] | None = None
         self._selection_timer: Timer | None = None
         self._tree_border = ("", "")
         self._cursor_moved_at = 0.0
@@ -172,6 +165,8 @@ class SessionApp(App[None]):
 
     def on_mount(self) -> None:
         note_ui_thread()
+        if self._signals is not None:
+            self._signals.install(self)
         self.query_one("#tree").border_title = "Sessions"
         self.query_one("#empty").border_title = "Sessions"
         self.query_one("#filter", Input).border_title = "Filter"
@@ -218,7 +213,7 @@ class SessionApp(App[None]):
             self.post_message(SnapshotFailed(f"{self.path}: cannot read: {exc!r}"))
         else:
             # The status bar's facts, computed here rather than on the UI thread.
-            self.post_message(SnapshotLoaded(snapshot, snapshot.stats(), live_expiries(snapshot)))
+            self.post_message(SnapshotLoaded(snapshot, snapshot.stats(), live_expiries(snapshot.summaries())))
 
     @work(thread=True, exit_on_error=False, group="discard", description="free an old reading")
     def _discard(self, box: list[object]) -> None:
@@ -251,12 +246,17 @@ class SessionApp(App[None]):
             self._facts = (snapshot, message.counts, message.expiries)
         if not first:
             self._discard(retired)
+        touched: set[str] = set()
         if first:
             self.tree.load(snapshot)
         elif snapshot.changes:
-            self.tree.apply(snapshot, snapshot.changes)
-        selected = self.tree.cursor_session
-        if first or (selected is not None and selected in snapshot.changes.changed):
+            touched = self.tree.apply(snapshot, snapshot.changes)
+        cursor = self.tree.cursor
+        if (
+            first
+            or (isinstance(cursor, SessionRow) and cursor.session_id in snapshot.changes.changed)
+            or (isinstance(cursor, ChatRow) and cursor.chat_id in touched)  # its counts changed
+        ):
             self._show_selection()
         self._update_chrome()
         self._finish_load()
@@ -426,18 +426,20 @@ class SessionApp(App[None]):
             self.tree.border_subtitle = Text(subtitle)
 
     def _counts(self, snapshot: Snapshot | None) -> tuple[dict[str, int], int]:
-        """Counts per status, and how many sessions are stale now.
+        """Counts per status with the stale ones taken out of running and
+        pending (see :mod:`.state.classify`), and how many are stale now.
 
         Both come from facts computed once per reading (by the load worker,
-        off the UI thread): the stale count at any moment is one bisection
-        into the sorted expiry times of live sessions.
+        off the UI thread): the stale count at any moment is a bisection per
+        live status into the sorted expiry times of live sessions.
         """
         if snapshot is None:
             return {}, 0
         facts = self._facts
         if facts is None or facts[0] is not snapshot:
-            facts = self._facts = (snapshot, snapshot.stats(), live_expiries(snapshot))
-        return facts[1], bisect_left(facts[2], self.clock().timestamp())
+            facts = self._facts = (snapshot, snapshot.stats(), live_expiries(snapshot.summaries()))
+        counts = shown_counts(facts[1], facts[2], self.clock())
+        return counts, counts.pop(STALE)
 
     def _update_empty_state(self, snapshot: Snapshot | None) -> None:
         empty = self.query_one("#empty", Static)
@@ -462,6 +464,12 @@ class SessionApp(App[None]):
         elif snapshot is not None and tree.model.row_count == 0:
             text = Text.assemble(("Nothing matches the filter\n\n", "bold"), ("escape clears it", "dim"))
         empty.display = text is not None
+        if text is None and not tree.display:
+            tree.display = True
+            # Hiding the focused tree left nothing focused: give focus back
+            # with the rows, or the tree's keys stay dead until tab.
+            if tree.screen.focused is None:
+                tree.focus()
         tree.display = text is None
         if text is not None:
             empty.update(text)
@@ -513,7 +521,11 @@ class SessionApp(App[None]):
         self._set_filter(Filter(current.text, next_status_filter(current.status)))
 
     def _set_filter(self, new_filter: Filter) -> None:
+        before = self.tree.cursor
         self.tree.set_filter(new_filter)
+        if isinstance(before, ChatRow) and self.tree.cursor == before:
+            # Still on the chat (no CursorMoved), whose shown sessions changed.
+            self._show_selection()
         self._update_chrome()
 
     # -- panes and modes ----------------------------------------------------------
@@ -550,6 +562,10 @@ class SessionApp(App[None]):
         view = self.messages_view
         view.follow = not view.follow
 
+    def action_toggle_expand(self) -> None:
+        """Show the selected session's long messages whole, or cut them again (from any pane)."""
+        self.messages_view.action_toggle_expand()
+
     def action_help(self) -> None:
         """Show every key and what the badges mean."""
         self.push_screen(
@@ -557,7 +573,6 @@ class SessionApp(App[None]):
                 [
                     ("Everywhere", self.BINDINGS),
                     ("Sessions", SessionTree.BINDINGS),
-                    ("Messages", MessageView.BINDINGS),
                     ("Detail, messages", StripView.BINDINGS),
                 ]
             )
@@ -571,7 +586,6 @@ class SessionApp(App[None]):
         for bindings, target in (
             (self.BINDINGS, self),
             (SessionTree.BINDINGS, self.tree),
-            (MessageView.BINDINGS, self.messages_view),
         ):
             for binding in bindings:
                 if not isinstance(binding, Binding) or binding.action == "quit" or not binding.description:

@@ -21,14 +21,15 @@ class SnapshotLoaded(Message):
     """A new reading of the file; ``snapshot.changes`` is relative to the one shown.
 
     ``counts`` (per status) and ``expiries`` (the sorted expiry POSIX times of live
-    sessions, from which the stale count at any moment is one bisection) are
+    sessions per live status, from which the stale count at any moment is a
+    bisection; see :mod:`tui.app.state.classify`) are
     computed by the worker: on 50k sessions that is ~50 ms the UI thread
     would otherwise spend per reading and per tick.
     """
 
     snapshot: Snapshot
     counts: dict[str, int] | None = None
-    expiries: list[float] | None = None
+    expiries: dict[str, list[float]] | None = None
 
 
 @dataclass

@@ -6,22 +6,38 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .signals import ExitOnSignals
+
 
 def run_app(path: Path, *, demo: bool = False, read_only: bool = False) -> int:
-    """Run the app on ``path``; with ``demo``, on a temporary file the demo agents write."""
+    """Run the app on ``path``; with ``demo``, on a temporary file the demo agents write.
+
+    SIGTERM, SIGHUP and SIGINT end it as ``q`` does, then the process with
+    status 128 + the signal; the demo's agents and folder go however it ends.
+    """
     from .app import SessionApp
 
     if not demo:
-        SessionApp(path, read_only=read_only).run()
+        signals = ExitOnSignals()
+        SessionApp(path, read_only=read_only, signals=signals).run()
+        signals.end_if_signalled()
         return 0
     from tui.demo.agents import DemoAgents
 
     folder = Path(tempfile.mkdtemp(prefix="session-tui-demo-"))
     agents = DemoAgents(folder / "bot_sessions.json")
+
+    def cleanup() -> None:
+        try:
+            agents.stop()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    signals = ExitOnSignals(cleanup)
     try:
         agents.start()
-        SessionApp(agents.path, read_only=read_only, note=f"demo: {agents.path}").run()
+        SessionApp(agents.path, read_only=read_only, note=f"demo: {agents.path}", signals=signals).run()
     finally:
-        agents.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+        signals.cleanup_once()
+    signals.end_if_signalled()
     return 0

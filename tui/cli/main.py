@@ -4,11 +4,17 @@
 naming a command (``stats``, ``cleanup``, ``close``, ``delete``,
 ``generate``, ``list``, ``show``, ``watch``) runs it without the UI; a file named like a command is
 reached as ``./stats``.
+
+The UI needs a terminal: with no TTY on stdin, stdout or stderr (cron, a pipe) it
+exits 2 at once with one line naming the commands, and a PATH that is a bare
+word naming no file (``session-tui stat``) is taken for a mistyped command.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +57,10 @@ def _app_parser() -> argparse.ArgumentParser:
 
 def _run_app(args: list[str]) -> int:
     options = _app_parser().parse_args(args)
+    problem = _unknown_command(options.path) or _no_terminal()
+    if problem:
+        print(f"session-tui: error: {problem}", file=sys.stderr)
+        return 2
     from tui.app.run import run_app
 
     return run_app(
@@ -58,3 +68,50 @@ def _run_app(args: list[str]) -> int:
         demo=options.demo,
         read_only=options.read_only,
     )
+
+
+def _command_names() -> str:
+    from .commands import COMMANDS
+
+    return ", ".join(COMMANDS)
+
+
+def _unknown_command(path: str) -> str | None:
+    """Why PATH looks like a mistyped command: a bare word (no folder, no
+    extension) that names no file. ``None`` when it may well be a file."""
+    from .commands import COMMANDS
+
+    from .output import cell
+
+    bare = path and "/" not in path and os.sep not in path and "." not in path and not path.startswith("~")
+    if not bare or os.path.exists(path):
+        return None
+    shown = cell(path)
+    if path in COMMANDS:  # after an option: "session-tui --read-only stats"
+        return f"{shown!r} is a command: put it first (session-tui {shown} ...)"
+    close = difflib.get_close_matches(path, COMMANDS, n=1)
+    guess = f" (did you mean {close[0]!r}?)" if close else ""
+    return (
+        f"unknown command {shown!r}{guess}; the commands are {_command_names()}"
+        f" (a file of that name is opened as ./{shown})"
+    )
+
+
+def _no_terminal() -> str | None:
+    """Why the UI cannot start here: stdin or stdout (or stderr, where Textual
+    draws) is not a terminal."""
+    named = (("stdin", sys.stdin), ("stdout", sys.stdout), ("stderr", sys.stderr))
+    streams = [name for name, stream in named if not _is_tty(stream)]
+    if not streams:
+        return None
+    return (
+        f"the UI needs a terminal ({', '.join(streams)} {'is' if len(streams) == 1 else 'are'} not one);"
+        f" for scripts and cron use a command: {_command_names()} (see session-tui COMMAND --help)"
+    )
+
+
+def _is_tty(stream: object) -> bool:
+    try:
+        return stream is not None and stream.isatty()  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):  # no such method, or a closed stream
+        return False

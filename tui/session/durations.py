@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+#: The longest age :func:`parse_age` accepts, about a thousand years: far
+#: longer and "now minus the age" falls before year 1, which no date holds.
+MAX_AGE = timedelta(days=365_000)
+#: The earliest time a date holds (the cutoff of any age that reaches past it).
+EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 _AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*\Z", re.IGNORECASE)
 
 
@@ -23,7 +28,25 @@ def parse_age(text: str) -> timedelta:
     amount, unit = float(match.group(1)), match.group(2).lower()
     if amount <= 0:
         raise ValueError(f"age {text!r}: must be more than zero")
-    return timedelta(seconds=amount * _UNITS[unit])
+    seconds = amount * _UNITS[unit]  # a float: inf for a very long number, never an error
+    if seconds > MAX_AGE.total_seconds():
+        raise ValueError(
+            f"age {text!r}: too large, at most {MAX_AGE.days}d (about 1000 years)"
+        )
+    return timedelta(seconds=seconds)
+
+
+def age_cutoff(now: datetime, age: timedelta) -> datetime:
+    """``now - age``: the time before which something is older than ``age``.
+
+    An age reaching back past year 1 (only a ``timedelta`` built by hand can:
+    :func:`parse_age` caps ages) gives the earliest time a date holds, so
+    nothing but what was never active is older, instead of ``OverflowError``.
+    """
+    try:
+        return now - age
+    except OverflowError:
+        return EARLIEST
 
 
 def format_age(age: timedelta) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
+from .durations import age_cutoff
 from .gotime import utc_now
 from .model import Config, Message, Session, by_created, by_last_activity
 from .stats import count_statuses, stat_summary
@@ -297,7 +298,7 @@ class Manager:
         Never running, pending or persistent ones. Returns how many were removed
         from the store (or from memory when there is no store).
         """
-        cutoff = self._clock() - older_than
+        cutoff = age_cutoff(self._clock(), older_than)
         with self._lock:
             doomed = [
                 s.id for s in self._sessions.values()

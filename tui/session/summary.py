@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from .codec import decode_session
+from .durations import age_cutoff
 from .gotime import STRICT_TIME_PATTERN, parse_time
 from .model import Session
 from .status import ENDED_STATUSES, LIVE_STATUSES, Status, parse_status
@@ -174,7 +175,7 @@ def is_cleanable(status: Status | str, last_activity: datetime | None, persisten
 
 def cleanup_candidates(summaries: Any, older_than: timedelta, now: datetime) -> list[SessionSummary]:
     """The sessions ``cleanup_old_sessions(older_than)`` would remove, oldest first."""
-    cutoff = now - older_than
+    cutoff = age_cutoff(now, older_than)
     found = [s for s in summaries if is_cleanable(s.status, s.last_activity, s.persistent, cutoff)]
     found.sort(key=lambda s: (s.last_activity is not None, s.last_activity or cutoff))
     return found

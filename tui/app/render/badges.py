@@ -7,6 +7,9 @@ from typing import NamedTuple
 
 from tui.session import SessionSummary, Status
 
+from ..state.classify import STALE as STALE_CLASS
+from ..state.classify import shown_status
+
 
 class Badge(NamedTuple):
     """How a status is shown: a one-cell symbol, a word, and a style name."""
@@ -43,5 +46,6 @@ def badge_for(status: Status | str, *, stale: bool = False) -> Badge:
 
 
 def summary_badge(summary: SessionSummary, now: datetime) -> Badge:
-    """The badge of a session as of ``now``."""
-    return badge_for(summary.status, stale=summary.is_stale(now))
+    """The badge of a session as of ``now`` (of its :func:`~..state.classify.shown_status`)."""
+    shown = shown_status(summary, now)
+    return badge_for(summary.status, stale=shown == STALE_CLASS)

@@ -18,7 +18,7 @@ from tui.session.codec import MESSAGE_FIELDS, SESSION_FIELDS
 from tui.session.gojson import plain_json
 from tui.text.safe import printable
 
-from .badges import BADGE_STYLES, badge_for
+from .badges import BADGE_STYLES, badge_for, summary_badge
 from .rows import one_line
 from .times import ago, expires_text
 
@@ -110,7 +110,7 @@ def chat_detail(chat_id: str, summaries: list[SessionSummary], now: datetime, st
     grid.add_column(overflow="fold")
     grid.add_row("Chat", Text(one_line(chat_id) or "(no chat)"))
     grid.add_row("Sessions", Text(str(len(summaries))))
-    counts = Counter(badge_for(s.status, stale=s.is_stale(now)).style for s in summaries)
+    counts = Counter(summary_badge(s, now).style for s in summaries)
     by_status = Text()
     for style in BADGE_STYLES:  # always the same order
         if counts[style]:

@@ -53,18 +53,20 @@ def left_truncate(text: str, width: int) -> str:
     return "…" + kept
 
 
-_CHAT_COUNTS = (("running", "●"), ("pending", "○"), ("failed", "✗"))
+_CHAT_COUNTS = (("running", "●"), ("pending", "○"), ("stale", "◐"), ("failed", "✗"))
 
 
 def chat_row(
-    group: ChatGroup, expanded: bool, width: int, styles: Styles, *, shown: int | None = None
+    group: ChatGroup, expanded: bool, width: int, styles: Styles, now: datetime, *, shown: int | None = None
 ) -> Text:
-    """``▾ chat-id  12 sessions · 3 running · 1 failed``; ``shown`` when filtered.
+    """``▾ chat-id  12 sessions · 3 running · 1 stale · 1 failed``; ``shown`` when filtered.
 
-    When that does not fit in ``width``, the counts shrink to ``12 ●3 ✗1``.
+    Counted as the badges are (a stale session is not running); when that
+    does not fit in ``width``, the counts shrink to ``12 ●3 ◐1 ✗1``.
     """
     total = len(group.ids)
-    counts = [(status, symbol, group.statuses.get(status, 0)) for status, symbol in _CHAT_COUNTS]
+    by_status = group.shown_counts(now)
+    counts = [(status, symbol, by_status.get(status, 0)) for status, symbol in _CHAT_COUNTS]
     for compact in (False, True):
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append("▾ " if expanded else "▸ ", styles["dim"])

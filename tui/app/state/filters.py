@@ -7,12 +7,14 @@ from datetime import datetime
 
 from tui.session import SessionSummary, Status
 
+from .classify import STALE, shown_status
+
 #: The status filter cycles through these (``None`` is "all").
 STATUS_CYCLE: tuple[str | None, ...] = (
     None,
     Status.RUNNING.value,
     Status.PENDING.value,
-    "stale",
+    STALE,
     Status.FAILED.value,
     Status.COMPLETED.value,
     Status.CLOSED.value,
@@ -42,12 +44,9 @@ class Filter:
 
     def matches(self, summary: SessionSummary, now: datetime) -> bool:
         """Whether ``summary`` is visible under this filter at time ``now``."""
-        if self.status is not None:
-            if self.status == "stale":
-                if not summary.is_stale(now):
-                    return False
-            elif str(summary.status) != self.status:
-                return False
+        # Classified as the counts are: "running" leaves out the stale ones.
+        if self.status is not None and shown_status(summary, now) != self.status:
+            return False
         if self.text:
             needle = self.text.casefold()
             return any(

@@ -14,10 +14,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
+from operator import attrgetter
 from typing import NamedTuple
 
-from tui.session import ChangeSet, SessionSummary, Snapshot
+from tui.session import LIVE_STATUSES, ChangeSet, SessionSummary, Snapshot
 
+from .classify import add_expiry, live_expiries, remove_expiry, shown_counts
 from .filters import Filter
 
 
@@ -46,6 +49,12 @@ class ChatGroup:
     visible: list[str] = field(default_factory=list)
     visible_set: set[str] = field(default_factory=set)
     statuses: Counter[str] = field(default_factory=Counter)
+    #: Sorted expiry times of its live sessions, per live status (see :mod:`.classify`).
+    expiries: dict[str, list[float]] = field(default_factory=dict)
+
+    def shown_counts(self, now: datetime) -> dict[str, int]:
+        """Its sessions counted per :func:`~.classify.shown_status` at ``now``."""
+        return shown_counts(self.statuses, self.expiries, now)
 
 
 def _newest_first(summary: SessionSummary) -> tuple[float, str]:
@@ -78,12 +87,17 @@ class TreeModel:
         self.now = now
         self.summaries = {s.id: s for s in snapshot.summaries()}
         self.groups = {}
+        live: list[SessionSummary] = []
         for summary in self.summaries.values():
             group = self.groups.get(summary.chat_id)
             if group is None:
                 group = self.groups[summary.chat_id] = ChatGroup(summary.chat_id)
             group.ids.add(summary.id)
             group.statuses[str(summary.status)] += 1
+            if summary.status in LIVE_STATUSES:  # (most sessions are not: one pass over those)
+                live.append(summary)
+        for chat_id, group_live in groupby(sorted(live, key=attrgetter("chat_id")), attrgetter("chat_id")):
+            self.groups[chat_id].expiries = live_expiries(group_live)
         self._chats = sorted(self.groups)
         self.marked &= self.summaries.keys()
         self._refilter()
@@ -187,6 +201,7 @@ class TreeModel:
             insort(self._chats, summary.chat_id)
         group.ids.add(summary.id)
         group.statuses[str(summary.status)] += 1
+        add_expiry(group.expiries, summary)
         if self._visible(summary):
             insort(group.visible, summary.id, key=self._key)
             group.visible_set.add(summary.id)
@@ -204,6 +219,7 @@ class TreeModel:
         del self.summaries[session_id]
         group.ids.discard(session_id)
         group.statuses[str(summary.status)] -= 1
+        remove_expiry(group.expiries, summary)
         if not group.ids:
             del self.groups[summary.chat_id]
             self._chats.remove(summary.chat_id)

@@ -14,7 +14,6 @@ from datetime import datetime
 
 from rich.console import Console
 from rich.style import Style
-from textual.binding import Binding
 from textual.reactive import reactive
 from textual.strip import Strip
 
@@ -56,10 +55,6 @@ class HistoryKit:
 class MessageView(StripView):
     """The history of the selected session."""
 
-    BINDINGS = [
-        Binding("e", "toggle_expand", "Expand long", tooltip="Show long messages whole, or cut them again"),
-    ]
-
     COMPONENT_CLASSES = set(_PARTS.values())
 
     #: Scroll to new messages when the view is at its end.
@@ -99,6 +94,7 @@ class MessageView(StripView):
         return self.kit().layout(self._messages, self._clock())
 
     def action_toggle_expand(self) -> None:
+        """Show long messages whole, or cut them again (the app's ``e``)."""
         self.expanded = not self.expanded
 
     def watch_expanded(self) -> None:

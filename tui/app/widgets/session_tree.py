@@ -93,12 +93,13 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         self.model.load(snapshot, self._clock())
         self._after_change(keep=self.cursor, old_index=None)
 
-    def apply(self, snapshot: Snapshot, changes: ChangeSet) -> None:
+    def apply(self, snapshot: Snapshot, changes: ChangeSet) -> set[str]:
         """Apply a change set in place; new and changed sessions flash.
 
         When no row moved on screen (a writer changed sessions elsewhere in
         the list, or in place), only the rows of the named sessions and their
-        chats are repainted, not every visible row.
+        chats are repainted, not every visible row. Returns the ids of the
+        chats whose sessions changed.
         """
         model = self.model
         touched = (*changes.added, *changes.changed)
@@ -114,6 +115,7 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
             self._refresh_rows(touched, chats)
         else:
             self.refresh()
+        return chats
 
     def set_filter(self, new_filter: Filter) -> None:
         """Show only what ``new_filter`` matches; the cursor stays if it can."""
@@ -243,7 +245,11 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
             self.post_message(self.MarksChanged(self))
 
     async def _on_click(self, event: events.Click) -> None:
-        index = event.y + self.scroll_offset.y
+        # Rows start inside the border: a click on the border selects nothing.
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = offset.y + self.scroll_offset.y
         row = self.model.row_at(index)
         if row is None:
             return
@@ -266,7 +272,7 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         if isinstance(row, ChatRow):
             group = self.model.groups[row.chat_id]
             shown = len(group.visible) if self.model.filter.active else None
-            text = chat_row(group, row.chat_id not in self.model.collapsed, width, styles, shown=shown)
+            text = chat_row(group, row.chat_id not in self.model.collapsed, width, styles, now, shown=shown)
         else:
             summary = self.model.summaries[row.session_id]
             text = session_row(summary, now, width, styles, marked=row.session_id in self.model.marked)
@@ -326,8 +332,10 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
             fallback = old_index if old_index is not None else (1 if keep is None else 0)
             index = max(0, min(fallback, model.row_count - 1))
         row = model.row_at(index)
-        if old_index is not None and row is not None:
-            # Keep the cursor on the same screen line while rows come and go above it.
+        if old_index is not None and row is not None and self.scroll_offset.y > 0:
+            # Keep the cursor on the same screen line while rows come and go
+            # above it; but a view at the top stays there, so that new rows
+            # at the top are seen (the cursor moves down with its row).
             self.scroll_to(y=self.scroll_offset.y + index - old_index, animate=False, immediate=True)
         self._set_cursor(row)
         if row is not None:
