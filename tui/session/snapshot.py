@@ -20,6 +20,7 @@ import orjson
 
 from .codec import FormatError, decode_session, decode_time, json_kind
 from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError, quoted
+from .filelock import lock_path_for
 from .gotime import format_time
 from .jsonbytes import dumps_compact, dumps_indented, loads_exact
 from .incremental import reparse
@@ -27,6 +28,7 @@ from .layout import ItemsSplit, is_items_placeholder, render, split_items
 from .model import Session
 from .stats import count_statuses
 from .summary import SessionSummary, summarize
+from .writers import UNKNOWN_WRITER, WriterInfo, info_for
 
 SUPPORTED_VERSION = 1
 _KNOWN_TOP_KEYS = ("version", "items", "updated")
@@ -84,7 +86,7 @@ class Snapshot:
     from the snapshot passed as ``previous`` when this one was read.
     """
 
-    __slots__ = ("path", "data", "exists", "version", "updated", "extras", "identity", "changes", "_entries", "_summaries")
+    __slots__ = ("path", "data", "exists", "version", "updated", "extras", "identity", "changes", "writer", "_entries", "_summaries")
 
     def __init__(
         self,
@@ -98,6 +100,7 @@ class Snapshot:
         extras: Mapping[str, object] | None = None,
         identity: FileIdentity | None = None,
         changes: ChangeSet = ChangeSet(),
+        writer: WriterInfo = UNKNOWN_WRITER,
     ) -> None:
         self.path = path
         #: The document's bytes; every session span points into them.
@@ -111,6 +114,9 @@ class Snapshot:
         self.extras: Mapping[str, object] = extras or {}
         self.identity = identity
         self.changes = changes
+        #: Who wrote this version: a session-tui writer or one that took no
+        #: lock (see :class:`~tui.session.WriterInfo`).
+        self.writer = writer
         self._entries = entries
         self._summaries = summaries
 
@@ -206,25 +212,33 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def empty_snapshot(path: Path, previous: Snapshot | None = None) -> Snapshot:
+def empty_snapshot(path: Path, previous: Snapshot | None = None, writer: WriterInfo = UNKNOWN_WRITER) -> Snapshot:
     """The snapshot of a file that does not exist."""
     removed = frozenset(previous or ())
-    return Snapshot(path, b"", {}, {}, exists=False, changes=ChangeSet(removed=removed))
+    return Snapshot(path, b"", {}, {}, exists=False, changes=ChangeSet(removed=removed), writer=writer)
 
 
-def read_snapshot(path: str | os.PathLike[str], previous: Snapshot | None = None) -> Snapshot:
+def read_snapshot(
+    path: str | os.PathLike[str], previous: Snapshot | None = None, *, resolved: Path | None = None
+) -> Snapshot:
     """Read and validate the session file at ``path``.
 
     With ``previous``, sessions whose bytes did not change reuse its
     summaries and ``changes`` lists what did. A missing file is an empty
     snapshot with ``exists=False``. Raises a :class:`StoreError` subclass
     for a file that cannot be read or is not a valid session file.
+    ``writer`` says whether a session-tui writer wrote the version read
+    (see :mod:`.writers`). ``resolved`` is ``path`` with its symlinks
+    resolved, when the caller has done it already (a writer, under the lock).
     """
     path = Path(path)
+    real = resolved if resolved is not None else Path(os.path.realpath(path))
+    lock = lock_path_for(real)
+    carried = previous.writer if previous is not None and previous.path == path else None
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except (FileNotFoundError, NotADirectoryError):
-        return empty_snapshot(path, previous)
+        return empty_snapshot(path, previous, info_for(lock, None, carried))
     except IsADirectoryError:
         raise StoreAccessError(f"{path}: is a directory, not a session file") from None
     except OSError as exc:
@@ -235,10 +249,15 @@ def read_snapshot(path: str | os.PathLike[str], previous: Snapshot | None = None
             raise StoreAccessError(f"{path}: is a directory, not a session file")
         if not stat.S_ISREG(st.st_mode):
             raise StoreAccessError(f"{path}: is not a regular file, not a session file")
+        identity = FileIdentity.of(st)
+        # The record after the identity: ours are recorded before their rename.
+        writer = info_for(lock, identity, carried)
         data = _read_all(fd, st.st_size, path)
     finally:
         os.close(fd)
-    return parse_snapshot(data, path, previous, identity=FileIdentity.of(st))
+    snap = parse_snapshot(data, path, previous, identity=identity)
+    snap.writer = writer
+    return snap
 
 
 def _read_all(fd: int, size_hint: int, path: Path) -> bytes:
