@@ -9,7 +9,7 @@ from typing import Any
 
 from tui.session import Snapshot, read_snapshot
 
-from .args import add_path, session_path
+from .args import add_path, require_file, session_path
 from .output import cell, dumps_json, human_time, plural, table, utc
 
 HELP = "Count the sessions of a session file by status."
@@ -22,9 +22,9 @@ EPILOG = """\
   persistent, chats, messages, oldest_activity, newest_activity.
 Times are RFC 3339 in UTC, null when unknown.
 
-A missing file is not an error (the bot creates it with its first session):
-stats says so, counts 0 sessions ("exists": false) and exits 0. A file that
-is not a valid session file exits 2."""
+A missing file exits 2 with a one-line error, like a file that is not a
+valid session file (the app, by contrast, waits for the bot to create it).
+"exists" is therefore always true; it stays for scripts that read it."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(options: argparse.Namespace) -> int:
     """Print the statistics of the file. Raises ``StoreError`` for a bad file."""
     now = datetime.now(timezone.utc)
-    stats = FileStats.of(read_snapshot(session_path(options.path)), now)
+    stats = FileStats.of(require_file(read_snapshot(session_path(options.path))), now)
     print(dumps_json(stats.as_json()) if options.json else "\n".join(stats.render()))
     return 0
 
