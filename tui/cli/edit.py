@@ -36,6 +36,7 @@ Between session-tui processes the change holds. A writer that takes no lock
 (the Go bot's store) undoes it at its next write: a warning on stderr says
 so when one wrote in the last 10 minutes (stop the bot first, or use the
 SQLite store of current tingly-box).
+
 {VERIFY_HELP}
 
 Exit status: 0 when every ID was found and changed (or already closed), 1
