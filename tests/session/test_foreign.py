@@ -199,7 +199,7 @@ def test_a_write_re_reads_and_re_applies_when_the_file_changed_before_its_rename
 ) -> None:
     path = tmp_path / "sessions.json"
     ids = _ours(path)
-    bot = gostore.start(path, stdin=True)
+    bot = gostore.start(path, stdin=True, touch=ids[0])
     calls = []
     original = store_module.replace_atomic
 
