@@ -22,7 +22,13 @@ def test_cleanup_then_close_unknown_in_a_process(sessions_file: Path, tmp_path: 
     assert sorted(read_items(sessions_file)) == sorted(set(ALL_IDS) - set(CLEANED_7D))
     done = run_process("close", sessions_file, LIVE, "ffffffff-dead", cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stderr.strip() == f"session-tui close: not found in {sessions_file}: ffffffff-dead"
+    assert done.stderr.splitlines() == [
+        f"session-tui close: nothing closed: every ID must name exactly one session in {sessions_file}",
+        f"session-tui close: not found in {sessions_file}: ffffffff-dead",
+    ]
+    assert read_items(sessions_file)[LIVE]["Status"] == "running"  # checked first: nothing changed
+    done = run_process("close", sessions_file, LIVE, cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
     assert read_items(sessions_file)[LIVE]["Status"] == "closed"
 
 

@@ -78,14 +78,13 @@ def test_stats_json(cli, sessions_file: Path) -> None:
     assert report["updated"] == "2026-11-24T05:43:00Z"
 
 
-def test_stats_of_a_missing_file_is_empty_not_an_error(cli, tmp_path: Path) -> None:
-    missing = tmp_path / "none.json"
-    human = cli("stats", missing)
-    assert (human.code, human.err) == (0, "")
-    assert "no session file" in human.out and str(missing) in human.out
-    report = json.loads(cli("stats", missing, "--json").out)
-    assert (report["exists"], report["total"], report["oldest_activity"]) == (False, 0, None)
-    assert not missing.exists()
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_stats_of_a_missing_file_is_an_error(cli, tmp_path: Path, json_flag: list[str]) -> None:
+    missing = tmp_path / "nonexistent" / "x.json"
+    result = cli("stats", missing, *json_flag)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"session-tui stats: error: {missing}: no such file (the bot creates it with its first session)\n"
+    assert not missing.parent.exists()
 
 
 def test_stats_reads_the_default_path(cli, home: Path) -> None:
@@ -143,10 +142,10 @@ def test_cleanup_with_a_shorter_age_takes_more(cli, sessions_file: Path) -> None
     assert "more than 90m" in result.out
 
 
-def test_cleanup_of_a_missing_file_does_nothing(cli, tmp_path: Path) -> None:
+def test_cleanup_of_a_missing_file_is_an_error_and_creates_nothing(cli, tmp_path: Path) -> None:
     result = cli("cleanup", tmp_path / "none.json", "--older-than", "1d")
-    assert (result.code, result.err) == (0, "")
-    assert "nothing to clean up" in result.out
+    assert (result.code, result.out) == (2, "")
+    assert "none.json: no such file" in result.err and len(result.err.splitlines()) == 1
     assert list(tmp_path.iterdir()) == [tmp_path / "home"]  # no file, no lock file
 
 
@@ -158,7 +157,13 @@ def test_a_bad_age_is_a_usage_error(cli, sessions_file: Path, age: str) -> None:
     assert result.out == ""
     assert len(result.err.splitlines()) == 1
     assert result.err.startswith("session-tui cleanup: error: argument --older-than:")
+    assert "expected one argument" not in result.err
     assert sessions_file.read_bytes() == before
+
+
+def test_a_negative_age_says_so(cli, sessions_file: Path) -> None:
+    result = cli("cleanup", sessions_file, "--older-than", "-1d")
+    assert result.err.startswith("session-tui cleanup: error: argument --older-than: age '-1d': must not be negative")
 
 
 def test_cleanup_needs_an_age(cli, sessions_file: Path) -> None:
@@ -173,9 +178,10 @@ def test_close_by_full_id_and_by_prefix(cli, sessions_file: Path) -> None:
     before = read_items(sessions_file)
     result = cli("close", sessions_file, LIVE, RECENT[:8], OLD_CLOSED[:12])
     assert result.code == 0, result.err
-    assert result.out.startswith(f"closed 3 sessions in {sessions_file}:")
-    assert listed_ids(result.out) == [LIVE, RECENT, OLD_CLOSED]
-    assert "was running" in result.out and "already closed" in result.out
+    head, already = result.out.split("already closed")
+    assert head.startswith(f"closed 2 sessions in {sessions_file}:")
+    assert listed_ids(head) == [LIVE, RECENT] and "was running" in head
+    assert already.startswith(f" in {sessions_file} (left as it was):") and listed_ids(already) == [OLD_CLOSED]
     after = read_items(sessions_file)
     assert [after[i]["Status"] for i in (LIVE, RECENT, OLD_CLOSED)] == ["closed"] * 3
     assert after[OLD_CLOSED] == before[OLD_CLOSED]  # already closed: untouched
@@ -193,13 +199,24 @@ def test_delete_by_full_id_and_by_prefix(cli, sessions_file: Path) -> None:
     assert all(after[i] == before[i] for i in after)
 
 
-def test_an_unknown_id_exits_1_after_acting_on_the_others(cli, sessions_file: Path) -> None:
+def test_closing_only_already_closed_sessions_does_not_say_closed(cli, sessions_file: Path) -> None:
+    before = sessions_file.read_bytes()
+    result = cli("close", sessions_file, OLD_CLOSED)
+    assert (result.code, result.err) == (0, "")
+    assert result.out.startswith(f"already closed in {sessions_file} (left as it was):")
+    assert "closed 1 session" not in result.out
+    assert sessions_file.read_bytes() == before
+
+
+def test_an_unknown_id_exits_1_and_nothing_is_changed(cli, sessions_file: Path) -> None:
+    before = sessions_file.read_bytes()
     result = cli("delete", sessions_file, "nope-not-an-id", LIVE, "0123456789abcdef")
     assert result.code == 1
-    assert listed_ids(result.out) == [LIVE]
-    assert LIVE not in read_items(sessions_file)
+    assert result.out == ""
+    assert sessions_file.read_bytes() == before  # every id is checked first
     assert result.err.splitlines() == [
-        f"session-tui delete: not found in {sessions_file}: nope-not-an-id, 0123456789abcdef"
+        f"session-tui delete: nothing deleted: every ID must name exactly one session in {sessions_file}",
+        f"session-tui delete: not found in {sessions_file}: nope-not-an-id, 0123456789abcdef",
     ]
 
 
@@ -208,8 +225,10 @@ def test_an_ambiguous_or_short_prefix_is_not_acted_on(cli, sessions_file: Path) 
     result = cli("close", sessions_file, "abcdef12", "a000000")
     assert result.code == 1
     assert result.out == ""
-    assert "abcdef12 is ambiguous: 2 session ids start with it" in result.err
-    assert "not found" in result.err and "a000000" in result.err  # 7 characters: too short
+    assert f"abcdef12 is ambiguous: 2 session ids start with it: {TWIN_A}, {TWIN_B}" in result.err
+    assert ("a000000: no session has this id, and it is too short for an id prefix (at least 8 characters)"
+            in result.err)
+    assert "not found" not in result.err
     assert sessions_file.read_bytes() == before
     assert cli("close", sessions_file, "abcdef12-1").code == 0
     assert read_items(sessions_file)[TWIN_B]["Status"] == "closed"
@@ -225,11 +244,11 @@ def test_close_and_delete_in_the_default_file(cli, home: Path) -> None:
     assert items[LIVE]["Status"] == "closed" and RECENT not in items and TWIN_A not in items
 
 
-def test_close_in_a_missing_file_reports_not_found(cli, tmp_path: Path) -> None:
+def test_close_in_a_missing_file_is_an_error(cli, tmp_path: Path) -> None:
     missing = tmp_path / "none.json"
     result = cli("close", missing, LIVE)
-    assert result.code == 1
-    assert "no such file" in result.err and LIVE in result.err
+    assert result.code == 2
+    assert "none.json: no such file" in result.err and len(result.err.splitlines()) == 1
     assert not missing.exists() and not missing.with_name("none.json.lock").exists()
 
 

@@ -251,10 +251,13 @@ def test_show_accepts_a_unique_prefix_and_the_default_path(cli, home: Path, host
 @pytest.mark.parametrize(
     ("word", "message"),
     [
-        ("abcdef12", "session-tui show: abcdef12 is ambiguous: 2 session ids start with it"),
-        ("f000000", "session-tui show: not found in {path}: f000000"),  # under 8 characters
+        ("abcdef12", "session-tui show: abcdef12 is ambiguous: 2 session ids start with it: "
+                     "abcdef12-0000-4000-8000-000000000001, abcdef12-1111-4000-8000-000000000002"),
+        ("f000000", "session-tui show: f000000: no session has this id, and it is too short for an id prefix "
+                    "(at least 8 characters)"),
         ("ffffffff-dead", "session-tui show: not found in {path}: ffffffff-dead"),
-        ("\x1b[31mx", "session-tui show: not found in {path}: ␛[31mx"),
+        ("\x1b[31mx", "session-tui show: ␛[31mx: no session has this id, and it is too short for an id prefix "
+                      "(at least 8 characters)"),
     ],
 )
 def test_show_unknown_or_ambiguous_id_exits_1(cli, hostile_file: Path, word: str, message: str) -> None:

@@ -112,8 +112,16 @@ def test_writes_go_through_an_exclusive_temp_file_beside_the_target(
         replaced.append((os.fspath(src), os.fspath(dst)))
         real_replace(src, dst, *args, **kwargs)
 
+    def spy_exchange(src: Path, dst: Path) -> bool:  # the rename that tells what it replaced
+        swapped = real_exchange(src, dst)
+        if swapped:
+            replaced.append((os.fspath(src), os.fspath(dst)))
+        return swapped
+
+    real_exchange = atomic.rename_exchange
     monkeypatch.setattr(os, "open", spy_open)
     monkeypatch.setattr(os, "replace", spy_replace)
+    monkeypatch.setattr(atomic, "rename_exchange", spy_exchange)
     store = SessionStoreJSON(path)
     writes = _writes(store)
     for _, write in writes:
@@ -176,6 +184,8 @@ def test_a_failed_write_leaves_the_file_and_no_temp_file(
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(os, failing, fail)
+    if failing == "replace":  # the rename is a swap where the system can: fail both
+        monkeypatch.setattr(atomic, "rename_exchange", fail)
     with pytest.raises(StoreAccessError) as info:
         store.set("new", Session(id="new"))
     monkeypatch.undo()

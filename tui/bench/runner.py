@@ -14,7 +14,7 @@ from .library import measure_edits, measure_open, measure_public_api, measure_re
 from .report import Measurement, document, machine, progress, ratio
 from .timing import median
 
-FAMILIES = ("library", "edits", "memory", "app")
+FAMILIES = ("library", "edits", "memory", "app", "foreign")
 
 #: SPEC §4 targets.
 OPEN_RATIO = 1.25
@@ -24,6 +24,8 @@ VISIBLE_SECONDS_1K = 0.100
 FIRST_SCREEN_SECONDS = 1.5
 KEY_P99_SECONDS = 0.100
 MEMORY_RATIO = 3.0
+#: SPEC §6: of 100 writes next to a writer that takes no lock, at most this many drop one of its updates.
+DROPS_PER_100 = 1.0
 #: Below this size (bytes) library timings are repeated more (see ``Settings.small_file_factor``).
 SMALL_FILE = 50_000_000
 
@@ -47,6 +49,9 @@ class Settings:
     width: int = 120
     height: int = 40
     families: tuple[str, ...] = FAMILIES
+    #: The file and the number of writes of the "foreign" family (SPEC §6: 500 × 20, a bot writing every 20 ms).
+    foreign_size: tuple[int, int] = (500, 20)
+    foreign_writes: int = 100
     directory: str | None = None
     keep: bool = False
 
@@ -61,6 +66,7 @@ class Settings:
         values: dict[str, Any] = dict(
             sizes=list(QUICK_SIZES), repeat=2, json_repeat=1, samples=3, first_screens=1,
             key_seconds=1.0, idle_key_seconds=0.0, small_file_factor=1,
+            foreign_size=(200, 10), foreign_writes=30,
         )
         values.update(overrides)
         return cls(**values)
@@ -81,6 +87,10 @@ def run(settings: Settings) -> dict[str, Any]:
         for bf in bench_files:
             progress(f"{bf.label} ({bf.size / 1e6:.1f} MB)")
             rows.extend(measure_file(bf, files, settings, largest=bf is largest, notes=notes))
+        if "foreign" in settings.families:
+            sessions, messages = settings.foreign_size
+            progress(f"foreign: a lock-less writer rewriting {sessions:,} × {messages} every 20 ms …")
+            rows.extend(_guarded(lambda: measure_foreign(files, settings), "foreign", notes))
     settings_doc = dict(vars(settings))
     settings_doc["seconds"] = round(time.monotonic() - started, 1)
     return document(rows, info, settings_doc, notes)
@@ -133,6 +143,29 @@ def _guarded(measure: Callable[[], list[Measurement]], what: str, notes: list[st
         notes.append(f"FAILED {what}: {last[0].strip()}")
         progress(f"  FAILED: {exc}")
         return []
+
+
+def measure_foreign(files: FileCache, settings: Settings) -> list[Measurement]:
+    """Writes that drop an update of a writer that takes no lock, before and after the check (SPEC §6)."""
+    from .foreign import measure
+
+    bf = files.get(*settings.foreign_size)
+    rows = []
+    for check, when in ((False, "before: no check before the rename"), (True, "after: check, swap and repair")):
+        path = files.scratch(bf, f"foreign-{check}")
+        try:
+            result = measure(path, settings.foreign_writes, check=check)
+        finally:
+            files.discard(path)
+        per_100 = 100 * result["drops"] / max(1, result["writes"])
+        row = Measurement(
+            "foreign", f"writes dropping a lock-less writer's update ({when})", bf.label, bf.size, per_100,
+            unit="in 100 writes", samples=result["writes"], extra=result,
+        )
+        if check:
+            row.check(DROPS_PER_100, on="value", text=f"≤ {DROPS_PER_100:g} in 100")
+        rows.append(row)
+    return rows
 
 
 def measure_memory(bf: BenchFile, files: FileCache) -> list[Measurement]:

@@ -35,15 +35,15 @@ _marks: dict[str, float] = {}
 
 def _instrument() -> None:
     """Note the time just before the store writes the file."""
-    original = getattr(store_module, "write_atomic", None)
+    original = getattr(store_module, "replace_atomic", None)
     if original is None:  # the library changed: t_write falls back to t_call
         return
 
-    def write_atomic(*args: object, **kwargs: object) -> object:
+    def replace_atomic(*args: object, **kwargs: object) -> object:
         _marks["t_write"] = clock()
         return original(*args, **kwargs)
 
-    store_module.write_atomic = write_atomic
+    store_module.replace_atomic = replace_atomic
 
 
 def serve(path: Path) -> None:

@@ -7,7 +7,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from tui.session import parse_age
+from tui.session import Snapshot, StoreAccessError, parse_age
 
 from .main import DEFAULT_PATH
 
@@ -22,7 +22,12 @@ session id (so a file named like a session id is reached as ./NAME)."""
 
 ID_RULE = f"""\
 An ID is a full session id or a prefix of at least {MIN_PREFIX} characters that
-matches exactly one session."""
+matches exactly one session. Every ID is checked first: if any matches no
+session, or several, nothing is changed."""
+
+#: Options whose value may start with '-' (a negative age): argparse would
+#: take ``--older-than -1d`` for two options, so the value is attached.
+VALUE_OPTIONS = ("--older-than", "--verify")
 
 
 class UsageError(Exception):
@@ -65,6 +70,13 @@ def looks_like_path(word: str) -> bool:
     )
 
 
+def require_file(snap: Snapshot) -> Snapshot:
+    """``snap`` if its file exists; a missing file is an error for the commands (exit 2)."""
+    if not snap.exists:
+        raise StoreAccessError(f"{snap.path}: no such file (the bot creates it with its first session)")
+    return snap
+
+
 def split_path_and_ids(words: list[str]) -> tuple[Path, list[str]]:
     """Split ``[PATH] ID...`` into the session file and the ids.
 
@@ -84,10 +96,35 @@ def age(text: str) -> tuple[timedelta, str]:
 
     Returns the age and its text as typed, for messages.
     """
+    if text.strip().startswith("-"):
+        raise argparse.ArgumentTypeError(f"age {text!r}: must not be negative (it says how long ago, like 7d)")
     try:
         return parse_age(text), text.strip()
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def duration(text: str) -> tuple[timedelta, str]:
+    """An argparse type for how long to watch (``2s``, ``1m``): the syntax of :func:`age`."""
+    try:
+        return age(text)
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace("age ", "duration ", 1)) from None
+
+
+def attach_values(words: list[str]) -> list[str]:
+    """``--older-than -1d`` as ``--older-than=-1d`` (see :data:`VALUE_OPTIONS`), so its error is about the age."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in VALUE_OPTIONS and i + 1 < len(words) and words[i + 1][:1] == "-" and words[i + 1][1:2].isdigit():
+            out.append(f"{word}={words[i + 1]}")
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return out
 
 
 def count(text: str) -> int:

@@ -1,14 +1,15 @@
-"""``session-tui cleanup [PATH] --older-than AGE [--dry-run]``: remove old ended sessions."""
+"""``session-tui cleanup [PATH] --older-than AGE [--dry-run] [--verify DURATION]``: remove old ended sessions."""
 
 from __future__ import annotations
 
 import argparse
 from datetime import datetime, timezone
 
-from tui.session import Manager, SessionStoreJSON, cleanup_candidates
+from tui.session import EditKind, Manager, SessionStoreJSON, cleanup_candidates
 
-from .args import add_path, age, session_path
+from .args import UsageError, add_path, age, require_file, session_path
 from .output import cell, plural, session_rows, table
+from .verify import VERIFY_HELP, add_verify, verify, warn_if_foreign
 
 HELP = "Remove completed, failed, closed and expired sessions idle for longer than an age."
 EPILOG = """\
@@ -18,8 +19,18 @@ Running and pending sessions are never removed, nor persistent ones (no
 expiry time), nor sessions with a status this version does not know: the
 same rule as the library's cleanup_old_sessions, which does the removal
 (one locked write). The sessions removed, or with --dry-run those that
-would be, are listed oldest first. A missing file has nothing to clean up
-(exit 0); a file that is not a valid session file exits 2."""
+would be, are listed oldest first.
+
+Between session-tui processes the removal holds. A writer that takes no
+lock (the Go bot's store) puts the sessions back at its next write: a
+warning on stderr says so when one wrote in the last 10 minutes (stop the
+bot first, or use the SQLite store of current tingly-box).
+
+""" + VERIFY_HELP + """
+
+Exit status: 0 on success (also when nothing is old enough), 2 on bad
+usage or a missing, bad or read-only file, 3 when --verify saw removed
+sessions come back."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--older-than", type=age, required=True, metavar="AGE",
                         help="remove sessions last active longer ago than this (e.g. 7d)")
     parser.add_argument("--dry-run", action="store_true", help="list what would be removed; change nothing")
+    add_verify(parser)
 
 
 def run(options: argparse.Namespace) -> int:
@@ -35,13 +47,14 @@ def run(options: argparse.Namespace) -> int:
     path = session_path(options.path)
     now = datetime.now(timezone.utc)
     clock = lambda: now  # noqa: E731 - one "now" for the listing and the removal
+    if options.dry_run and options.verify is not None:
+        raise UsageError("--verify has nothing to watch with --dry-run", hint=True)
     store = SessionStoreJSON(path, clock=clock)  # raises StoreError for a bad file
-    snap = store.snapshot()
+    snap = require_file(store.snapshot())
     older_than, older = options.older_than
     candidates = cleanup_candidates(snap.summaries(), older_than, now)
     if not candidates:
-        where = cell(path) if snap.exists else f"{cell(path)} (no such file)"
-        print(f"nothing to clean up in {where}: no ended session idle for more than {older}")
+        print(f"nothing to clean up in {cell(path)}: no ended session idle for more than {older}")
         return 0
     if options.dry_run:
         removed = candidates
@@ -59,4 +72,10 @@ def run(options: argparse.Namespace) -> int:
     print(head)
     for line in table(session_rows(removed, now)):
         print("  " + line)
+    if options.dry_run:
+        warn_if_foreign(options.prog, path, (snap,))
+        return 0
+    warn_if_foreign(options.prog, path, (snap, after))
+    if options.verify is not None and removed:
+        return verify(options.prog, path, EditKind.CLEANUP, [s.id for s in removed], options.verify, start=after)
     return 0

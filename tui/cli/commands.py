@@ -10,9 +10,10 @@
     session-tui show [PATH] ID [--json | --markdown]
     session-tui watch [PATH] [--json]
 
-Exit status: 0 on success, 1 when a session id is not found (the ids that
-were found are still acted on), 2 on bad usage or a bad file. Errors are
-one line on stderr, never a traceback. Each command lives in its own
+Exit status: 0 on success, 1 when a session id is not found (then nothing
+is changed), 2 on bad usage, a bad or missing file or one this user may not
+write, 3 when ``--verify`` saw the change undone (by a writer that takes no
+lock, such as the Go bot). Errors are one line on stderr, never a traceback. Each command lives in its own
 module; this one parses the command line and turns failures into exit
 statuses.
 """
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from tui.session import StoreError
 
 from . import cleanup, edit, generate, listing, show, stats, watch
-from .args import UsageError
+from .args import UsageError, attach_values
 from .output import error_line
 
 
@@ -55,7 +56,7 @@ COMMANDS: dict[str, Command] = {
     "watch": Command(watch.HELP, watch.configure, watch.run, usage=watch.USAGE, epilog=watch.EPILOG),
 }
 
-#: Exit statuses (1, an id not found, is returned by the commands themselves).
+#: Exit statuses (1, an id not found, and 3, a change undone, are returned by the commands themselves).
 USAGE, BROKEN_PIPE, INTERRUPTED = 2, 141, 130
 
 
@@ -85,7 +86,7 @@ def run_command(argv: Sequence[str]) -> int:
     command.configure(parser)
     try:
         try:
-            options = parser.parse_args(rest)
+            options = parser.parse_args(attach_values(rest))
         except SystemExit as done:  # --help
             return done.code if isinstance(done.code, int) else USAGE
         options.prog = prog

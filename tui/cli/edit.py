@@ -1,8 +1,13 @@
-"""``session-tui close|delete [PATH] ID...``: end or remove sessions by id.
+"""``session-tui close|delete [PATH] ID... [--verify DURATION]``: end or remove sessions by id.
 
-Both go through the library's ``Manager`` (``close_many``/``delete_many``):
-one locked read-modify-write of the latest file for all the ids, so
-sessions other processes write meanwhile are kept.
+Every id is checked against the file first; if any matches no session (or
+several, or is too short to be a prefix), nothing is changed. Then both go
+through the library's ``Manager`` (``close_many``/``delete_many``): one
+locked read-modify-write of the latest file for all the ids, so sessions
+other session-tui processes write meanwhile are kept. A writer that takes
+no lock (the Go bot's store) is not held back by the lock: its next write
+puts back what it has in memory, undoing the change. The commands warn when
+such a writer wrote recently, and ``--verify`` watches for the undo.
 """
 
 from __future__ import annotations
@@ -13,40 +18,50 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from tui.session import Manager, SessionStoreJSON, SessionSummary, Snapshot, Status
+from tui.session import EditKind, Manager, SessionStoreJSON, SessionSummary, Snapshot, Status
 
-from .args import ID_RULE, MIN_PREFIX, PATH_RULE, split_path_and_ids
+from .args import ID_RULE, MIN_PREFIX, PATH_RULE, require_file, split_path_and_ids
 from .output import cell, plural, session_rows, table
+from .verify import VERIFY_HELP, add_verify, verify, warn_if_foreign
 
 CLOSE_HELP = "Close sessions: status 'closed', kept in the file."
 DELETE_HELP = "Delete sessions from the file, whatever their status."
-USAGE = "%(prog)s [PATH] ID [ID ...]"
+USAGE = "%(prog)s [PATH] ID [ID ...] [--verify DURATION]"
 EPILOG = f"""\
 {PATH_RULE}
 
 {ID_RULE}
 
-Exit status: 0 when every ID was found, 1 when some were not (or a prefix
-matched several sessions; the others are still acted on), 2 on bad usage
-or a bad file."""
+Between session-tui processes the change holds. A writer that takes no lock
+(the Go bot's store) undoes it at its next write: a warning on stderr says
+so when one wrote in the last 10 minutes (stop the bot first, or use the
+SQLite store of current tingly-box).
+
+{VERIFY_HELP}
+
+Exit status: 0 when every ID was found and changed (or already closed), 1
+when some were not found, were ambiguous or too short (nothing is changed),
+2 on bad usage or a bad, missing or read-only file, 3 when --verify saw the
+change undone."""
+
+#: How many sessions an ambiguous prefix lists.
+SHOWN_MATCHES = 5
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``close`` and ``delete``."""
     parser.add_argument("words", nargs="+", metavar="[PATH] ID", help="the session file, then session ids")
+    add_verify(parser)
 
 
 def run_close(options: argparse.Namespace) -> int:
     """Close the sessions named on the command line."""
-    def status(summary: SessionSummary) -> str:
-        return "already closed" if summary.status == Status.CLOSED else f"was {summary.status}"
-
-    return _run(options, Manager.close_many, "closed", "in", status)
+    return _run(options, Manager.close_many, EditKind.CLOSE)
 
 
 def run_delete(options: argparse.Namespace) -> int:
     """Delete the sessions named on the command line."""
-    return _run(options, Manager.delete_many, "deleted", "from", lambda summary: str(summary.status))
+    return _run(options, Manager.delete_many, EditKind.DELETE)
 
 
 @dataclass
@@ -57,8 +72,15 @@ class Resolved:
     ids: list[str] = field(default_factory=list)
     #: Arguments that match no session.
     missing: list[str] = field(default_factory=list)
-    #: Prefixes that match several sessions, with how many.
-    ambiguous: dict[str, int] = field(default_factory=dict)
+    #: Arguments that match no session and are too short to be a prefix.
+    too_short: list[str] = field(default_factory=list)
+    #: Prefixes that match several sessions, with the ids they match.
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every argument named exactly one session."""
+        return not (self.missing or self.too_short or self.ambiguous)
 
 
 def resolve(snap: Snapshot, wanted: Iterable[str]) -> Resolved:
@@ -70,9 +92,10 @@ def resolve(snap: Snapshot, wanted: Iterable[str]) -> Resolved:
         elif len(word) >= MIN_PREFIX:
             matches = [sid for sid in snap if sid.startswith(word)]
         else:
-            matches = []
+            result.too_short.append(word)
+            continue
         if len(matches) > 1:
-            result.ambiguous[word] = len(matches)
+            result.ambiguous[word] = sorted(matches)
         elif not matches:
             result.missing.append(word)
         elif matches[0] not in result.ids:
@@ -80,35 +103,67 @@ def resolve(snap: Snapshot, wanted: Iterable[str]) -> Resolved:
     return result
 
 
-def _run(
-    options: argparse.Namespace,
-    act: Callable[[Manager, list[str]], list[str]],
-    verb: str,
-    preposition: str,
-    status: Callable[[SessionSummary], str],
-) -> int:
-    """Resolve the ids, ``act`` on those found (one write), list them, report the rest."""
+def _run(options: argparse.Namespace, act: Callable[[Manager, list[str]], list[str]], kind: EditKind) -> int:
+    """Check every id, then ``act`` on them all (one write), list them; or report what is wrong and change nothing."""
     path, wanted = split_path_and_ids(options.words)
     store = SessionStoreJSON(path)  # raises StoreError for a bad file
-    snap = store.snapshot()
+    snap = require_file(store.snapshot())
     found = resolve(snap, wanted)
-    done: list[str] = []
-    if found.ids:
-        with Manager(store=store, background=False) as manager:
-            done = act(manager, found.ids)
+    if not found.complete:
+        _report_unresolved(options.prog, found, path, kind)
+        return 1
+    with Manager(store=store, background=False) as manager:
+        done = act(manager, found.ids)
+    after = store.snapshot()
+    now = datetime.now(timezone.utc)
     summaries = [s for s in map(snap.summary, done) if s is not None]
-    if summaries:
-        print(f"{verb} {plural(len(summaries), 'session')} {preposition} {cell(path)}:")
-        rows = session_rows(summaries, datetime.now(timezone.utc))
-        for summary, row in zip(summaries, rows):
-            row[1] = status(summary)
-        for line in table(rows):
-            print("  " + line)
+    if kind is EditKind.CLOSE:
+        already = [s for s in summaries if s.status == Status.CLOSED]
+        changed = [s for s in summaries if s.status != Status.CLOSED]
+        _list(f"closed {plural(len(changed), 'session')} in {cell(path)}:", changed, now,
+              lambda s: f"was {s.status}")
+        _list(f"already closed in {cell(path)} (left as {'they were' if len(already) > 1 else 'it was'}):",
+              already, now, lambda s: str(s.status))
+    else:
+        _list(f"deleted {plural(len(summaries), 'session')} from {cell(path)}:", summaries, now,
+              lambda s: str(s.status))
     # Found before the write but not by it: another process removed them meanwhile.
-    missing = found.missing + [sid for sid in found.ids if sid not in done]
-    where = cell(path) if snap.exists else f"{cell(path)} (no such file)"
-    if missing:
-        print(f"{options.prog}: not found in {where}: {', '.join(map(cell, missing))}", file=sys.stderr)
-    for word, number in found.ambiguous.items():
-        print(f"{options.prog}: {cell(word)} is ambiguous: {number} session ids start with it", file=sys.stderr)
-    return 1 if missing or found.ambiguous else 0
+    gone = [sid for sid in found.ids if sid not in done]
+    if gone:
+        print(f"{options.prog}: removed by another process meanwhile: {', '.join(map(cell, gone))}",
+              file=sys.stderr)
+    warn_if_foreign(options.prog, path, (snap, after), now)
+    if options.verify is not None and done:
+        return verify(options.prog, path, kind, done, options.verify, start=after)
+    return 1 if gone else 0
+
+
+def _list(head: str, summaries: list[SessionSummary], now: datetime, status: Callable[[SessionSummary], str]) -> None:
+    if not summaries:
+        return
+    print(head)
+    rows = session_rows(summaries, now)
+    for summary, row in zip(summaries, rows):
+        row[1] = status(summary)
+    for line in table(rows):
+        print("  " + line)
+
+
+def _report_unresolved(prog: str, found: Resolved, path: object, kind: EditKind) -> None:
+    verb = "closed" if kind is EditKind.CLOSE else "deleted"
+    print(f"{prog}: nothing {verb}: every ID must name exactly one session in {cell(path)}", file=sys.stderr)
+    report_unmatched(prog, found, path)
+
+
+def report_unmatched(prog: str, found: Resolved, path: object) -> None:
+    """One line on stderr per argument that names no session, or several."""
+    if found.missing:
+        print(f"{prog}: not found in {cell(path)}: {', '.join(map(cell, found.missing))}", file=sys.stderr)
+    for word in found.too_short:
+        print(f"{prog}: {cell(word)}: no session has this id, and it is too short for an id prefix "
+              f"(at least {MIN_PREFIX} characters)", file=sys.stderr)
+    for word, matches in found.ambiguous.items():
+        shown = ", ".join(map(cell, matches[:SHOWN_MATCHES]))
+        more = f" and {len(matches) - SHOWN_MATCHES} more" if len(matches) > SHOWN_MATCHES else ""
+        print(f"{prog}: {cell(word)} is ambiguous: {len(matches)} session ids start with it: {shown}{more}",
+              file=sys.stderr)

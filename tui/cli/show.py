@@ -14,7 +14,7 @@ from tui.text import printable
 from tui.text.markdown import session_markdown
 
 from .args import ID_RULE, UsageError, looks_like_path, session_path
-from .edit import resolve
+from .edit import report_unmatched, resolve
 from .listing import existing_snapshot
 from .main import DEFAULT_PATH
 from .output import cell, dumps_json, human_time, table, utc
@@ -58,11 +58,7 @@ def run(options: argparse.Namespace) -> int:
     snap = existing_snapshot(path)
     found = resolve(snap, [wanted])
     if not found.ids:
-        if found.ambiguous:
-            why = f"is ambiguous: {found.ambiguous[wanted]} session ids start with it"
-            print(f"{options.prog}: {cell(wanted)} {why}", file=sys.stderr)
-        else:
-            print(f"{options.prog}: not found in {cell(path)}: {cell(wanted)}", file=sys.stderr)
+        report_unmatched(options.prog, found, path)
         return 1
     session_id = found.ids[0]
     if options.json:

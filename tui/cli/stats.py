@@ -10,7 +10,7 @@ from typing import Any
 
 from tui.session import Snapshot, read_snapshot
 
-from .args import add_path, session_path
+from .args import add_path, require_file, session_path
 from .output import cell, dumps_json, error_line, human_time, plural, table, utc
 
 HELP = "Count the sessions of a session file by status."
@@ -28,9 +28,9 @@ characters in strings are escaped (\\u202e).
 Warnings about the file (a session whose "ID" differs from its key in
 items) go to stderr; they do not change the exit status.
 
-A missing file is not an error (the bot creates it with its first session):
-stats says so, counts 0 sessions ("exists": false) and exits 0. A file that
-is not a valid session file exits 2."""
+A missing file exits 2 with a one-line error, like a file that is not a
+valid session file (the app, by contrast, waits for the bot to create it).
+"exists" is therefore always true; it stays for scripts that read it."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -42,7 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(options: argparse.Namespace) -> int:
     """Print the statistics of the file. Raises ``StoreError`` for a bad file."""
     now = datetime.now(timezone.utc)
-    snap = read_snapshot(session_path(options.path))
+    snap = require_file(read_snapshot(session_path(options.path)))
     for warning in snap.warnings:
         print(error_line(f"{options.prog}: warning: {warning}"), file=sys.stderr)
     stats = FileStats.of(snap, now)

@@ -7,6 +7,12 @@ for the SQLite database plus transcripts of current tingly-box;
 :func:`open_store` picks the right one for a path. :func:`read_snapshot` gives a
 cheap, immutable reading of a file and what changed since the last one,
 for watchers. This package never imports Textual.
+
+Between session-tui processes no write undoes another's. A writer that
+takes no lock (the Go bot) undoes every edit at its next write: each
+reading's :attr:`Snapshot.writer` (a :class:`WriterInfo`) says when one
+wrote, and an :class:`EditLedger` tells which edits a later reading shows
+undone.
 """
 
 from __future__ import annotations
@@ -16,11 +22,13 @@ from .durations import format_age, parse_age
 from .errors import (
     CorruptStoreError,
     StoreAccessError,
+    StoreConflictError,
     StoreError,
     StoreLockTimeout,
     UnsupportedVersionError,
 )
 from .gotime import GO_ZERO_TIME, format_time, parse_time
+from .ledger import Edit, EditKind, EditLedger, UndoneEdit
 from .manager import Manager
 from .model import Config, Message, Session
 from .snapshot import ChangeSet, Snapshot, read_snapshot
@@ -29,8 +37,10 @@ from .stats import count_statuses, stat_summary
 from .status import LIVE_STATUSES, Status, parse_status
 from .store import SessionStore, SessionStoreJSON
 from .summary import SessionSummary, cleanup_candidates
+from .writers import FOREIGN_WINDOW, UNKNOWN_WRITER, WriterInfo
 
 __all__ = [
+    "FOREIGN_WINDOW",
     "GO_ZERO_TIME",
     "LIVE_STATUSES",
     "ChangeSet",
@@ -38,6 +48,9 @@ __all__ = [
     "ContextNotStoredError",
     "CorruptStoreError",
     "DatabaseBusyError",
+    "Edit",
+    "EditKind",
+    "EditLedger",
     "Manager",
     "Message",
     "Session",
@@ -48,9 +61,13 @@ __all__ = [
     "Snapshot",
     "Status",
     "StoreAccessError",
+    "StoreConflictError",
     "StoreError",
     "StoreLockTimeout",
+    "UNKNOWN_WRITER",
+    "UndoneEdit",
     "UnsupportedVersionError",
+    "WriterInfo",
     "cleanup_candidates",
     "count_statuses",
     "format_age",

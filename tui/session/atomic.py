@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import secrets
 import stat
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import StoreAccessError
 from .snapshot import FileIdentity
@@ -40,11 +46,54 @@ def remove_stale_temps(target: Path) -> int:
     return removed
 
 
-def write_atomic(target: Path, data: bytes) -> FileIdentity:
+@dataclass(frozen=True, slots=True)
+class Replaced:
+    """What :func:`replace_atomic` did."""
+
+    #: The version written (the rename keeps a file's identity).
+    identity: FileIdentity
+    #: The version the rename replaced, when it could be told (``None``: no
+    #: file was there, or this system cannot swap files atomically).
+    displaced: FileIdentity | None = None
+    #: Where that version was left (a temp name beside the file), for the
+    #: caller to read and then remove with :func:`discard`.
+    displaced_path: Path | None = None
+
+
+def write_atomic(
+    target: Path, data: bytes, *, before_rename: Callable[[FileIdentity], None] | None = None
+) -> FileIdentity:
     """Replace ``target`` with ``data``: temp file, fsync, rename, fsync the directory.
 
     A new file gets mode 0600; an existing one keeps its mode (and owner,
-    where permitted). Returns the identity of the file as written.
+    where permitted). Returns the identity of the file as written (the
+    rename keeps it). ``before_rename`` is called with that identity once
+    the temp file is durable, just before the rename; whatever it raises
+    aborts the write (the temp file is removed, ``target`` is untouched).
+    """
+    replaced = replace_atomic(target, data, before_rename=before_rename)
+    if replaced.displaced_path is not None:
+        discard(replaced.displaced_path)
+    return replaced.identity
+
+
+def replace_atomic(
+    target: Path,
+    data: bytes,
+    *,
+    before_rename: Callable[[FileIdentity], None] | None = None,
+    before_sync: Callable[[], None] | None = None,
+    exchange: bool = True,
+) -> Replaced:
+    """:func:`write_atomic`, telling which version the rename replaced.
+
+    Where the system can (Linux ``renameat2(RENAME_EXCHANGE)``, with
+    ``exchange``), the temp file and ``target`` swap names in one atomic
+    step, so the version replaced is known exactly even when a writer that
+    takes no lock renamed its own in the instant before; it is left at the
+    temp name (:attr:`Replaced.displaced_path`). Elsewhere a plain rename.
+    ``before_sync`` is called once the data is written, before the fsync: a
+    cheap early chance to abort, like ``before_rename``.
     """
     directory = target.parent
     try:
@@ -63,18 +112,66 @@ def write_atomic(target: Path, data: bytes) -> FileIdentity:
                 while view:
                     written = os.write(fd, view)
                     view = view[written:]
+                if before_sync is not None:
+                    before_sync()
                 os.fsync(fd)
                 identity = FileIdentity.of(os.fstat(fd))
             finally:
                 os.close(fd)
-            os.replace(tmp, target)
+            if before_rename is not None:
+                before_rename(identity)
+            if old is not None and exchange and rename_exchange(tmp, target):
+                replaced = Replaced(identity, FileIdentity.of(os.stat(tmp)), tmp)
+            else:
+                os.replace(tmp, target)
+                replaced = Replaced(identity)
         except BaseException:
             _unlink_quietly(tmp)
             raise
         _fsync_directory(directory)
     except OSError as exc:
         raise StoreAccessError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    return identity
+    return replaced
+
+
+def discard(path: Path) -> None:
+    """Remove a displaced version once read (see :attr:`Replaced.displaced_path`)."""
+    _unlink_quietly(path)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_renameat2: Any = None
+
+
+def rename_exchange(a: Path, b: Path) -> bool:
+    """Swap the names ``a`` and ``b`` atomically; False if this system cannot (nothing done).
+
+    Raises ``OSError`` for any other failure (``b`` missing, say).
+    """
+    global _renameat2
+    if _renameat2 is None:
+        _renameat2 = _load_renameat2()
+    if _renameat2 is False:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # this file system (or kernel) cannot swap: a plain rename then
+    raise OSError(err, os.strerror(err), os.fspath(b))
+
+
+def _load_renameat2() -> Any:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a libc before glibc 2.28
+        return False
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
 
 
 def _create_temp(target: Path) -> tuple[Path, int]:

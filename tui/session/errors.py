@@ -34,3 +34,7 @@ class StoreAccessError(StoreError):
 
 class StoreLockTimeout(StoreError):
     """Another process held the file's lock for too long."""
+
+
+class StoreConflictError(StoreError):
+    """The file kept changing during a write (a writer that takes no lock); nothing was written."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,28 +18,86 @@ def lock_path_for(target: Path) -> Path:
     return target.with_name(target.name + ".lock")
 
 
+#: The mode of a lock made for a file that does not exist yet (like the file's).
+NEW_LOCK_MODE = 0o600
+
+
 @contextmanager
-def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
-    """Hold ``flock(LOCK_EX)`` on ``lock_path`` for the ``with`` block.
+def exclusive_lock(lock_path: Path, timeout: float, like: os.stat_result | None = None) -> Iterator[int]:
+    """Hold ``flock(LOCK_EX)`` on ``lock_path`` for the ``with`` block; yields its descriptor.
 
     The kernel drops the lock when its holder dies, so a killed writer never
     leaves the file locked. Raises :class:`StoreLockTimeout` after ``timeout``
-    seconds of waiting.
+    seconds of waiting. ``like`` is the ``stat`` of the session file: the
+    lock gets its permission bits (and owner, where permitted), so that
+    every user who may write the file may take its lock; a lock this user
+    owns is brought to those bits. The descriptor is open for reading and
+    writing (the writer record lives in the lock file, see :mod:`.writers`).
     """
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
-    except OSError as exc:
-        raise StoreAccessError(f"{lock_path}: cannot open the lock file: {exc.strerror}") from None
+    fd = open_lock(lock_path, like)
     try:
         _acquire(fd, lock_path, timeout)
     except BaseException:
         os.close(fd)
         raise
     try:
-        yield
+        yield fd
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def open_lock(lock_path: Path, like: os.stat_result | None = None) -> int:
+    """Open (creating if needed) the lock file for reading and writing."""
+    mode = NEW_LOCK_MODE if like is None else stat.S_IMODE(like.st_mode) & 0o666
+    flags = os.O_RDWR | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(10):
+        try:
+            fd = os.open(lock_path, flags)
+        except FileNotFoundError:
+            try:
+                fd = os.open(lock_path, flags | os.O_CREAT | os.O_EXCL, NEW_LOCK_MODE)
+            except FileExistsError:
+                continue  # another process made it just now: open theirs
+            except OSError as exc:
+                raise StoreAccessError(f"{lock_path}: cannot create the lock file: {exc.strerror}") from None
+            _give_like(fd, mode, like)
+            return fd
+        except PermissionError as exc:
+            raise StoreAccessError(_denied(lock_path, exc, like)) from None
+        except OSError as exc:
+            raise StoreAccessError(f"{lock_path}: cannot open the lock file: {exc.strerror}") from None
+        try:
+            st = os.fstat(fd)
+            if st.st_uid == os.geteuid() and like is not None and stat.S_IMODE(st.st_mode) != mode:
+                os.fchmod(fd, mode)
+        except OSError:
+            pass  # the lock works whatever its mode
+        return fd
+    raise StoreAccessError(f"{lock_path}: cannot open the lock file: it keeps appearing and vanishing")
+
+
+def _give_like(fd: int, mode: int, like: os.stat_result | None) -> None:
+    """Give a new lock file the session file's permission bits and, where permitted, its owner."""
+    try:
+        os.fchmod(fd, mode)  # exactly: the umask must not take bits the file grants
+        if like is not None and (like.st_uid, like.st_gid) != (os.geteuid(), os.getegid()):
+            os.fchown(fd, like.st_uid, like.st_gid)
+    except OSError:
+        pass  # only root may give a file away
+
+
+def _denied(lock_path: Path, exc: OSError, like: os.stat_result | None) -> str:
+    try:
+        st = os.stat(lock_path)
+        whose = f" (owner uid {st.st_uid}, mode {stat.S_IMODE(st.st_mode):04o})"
+    except OSError:
+        whose = ""
+    wanted = "" if like is None else f"chmod {stat.S_IMODE(like.st_mode) & 0o666:04o} {lock_path}, or "
+    return (
+        f"{lock_path}: cannot open the lock file for writing: {exc.strerror}{whose}; "
+        f"its owner can give it the session file's permissions ({wanted}remove it while no session-tui writes)"
+    )
 
 
 def _acquire(fd: int, lock_path: Path, timeout: float) -> None:

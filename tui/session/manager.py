@@ -2,9 +2,13 @@
 
 Reads (``get``, ``list``, ``stats``...) serve this process's memory, as in
 Go. Mutations apply to the latest stored copy of the session, found through
-the store, so changes made by other processes are neither undone nor
-resurrected: an update to a session closed or deleted elsewhere returns
-``False``.
+the store, so changes made by other session-tui processes are neither
+undone nor resurrected: an update to a session closed or deleted elsewhere
+returns ``False``. A writer that takes no lock (the Go bot's store) is
+another matter: its next write replaces the file with its memory, so a
+close or delete made here returns True and is then undone. Check
+``store.snapshot().writer`` before an edit and an
+:class:`~tui.session.EditLedger` after it.
 """
 
 from __future__ import annotations
@@ -190,16 +194,16 @@ class Manager:
         Returns ``False`` if the session does not exist (anymore) or is closed
         or expired.
         """
-        refused: set[str] = set()
+        refused: dict[str, bool] = {}  # per id, as of the last call (a write may re-apply)
 
         def change(session: Session) -> bool:
-            if session.status in ENDED_STATUSES:
-                refused.add(session.id)
+            refused[session.id] = session.status in ENDED_STATUSES
+            if refused[session.id]:
                 return False
             fn(session)
             return True
 
-        return self._apply([session_id], change) == [session_id] and not refused
+        return self._apply([session_id], change) == [session_id] and not any(refused.values())
 
     def set_running(self, session_id: str) -> bool:
         """Mark a session running."""

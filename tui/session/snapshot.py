@@ -22,6 +22,7 @@ import orjson
 
 from .codec import FormatError, decode_session, decode_time, json_kind
 from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError, quoted
+from .filelock import lock_path_for
 from .gotime import format_time
 from .gojson import encode_key, encode_session_bytes
 from .jsonbytes import loads_exact
@@ -30,6 +31,7 @@ from .layout import ItemsSplit, is_items_placeholder, render, split_items
 from .model import Session
 from .stats import count_statuses
 from .summary import SessionSummary, summarize
+from .writers import UNKNOWN_WRITER, WriterInfo, info_for
 
 SUPPORTED_VERSION = 1
 #: Files larger than this are refused before they are read (a session file
@@ -93,7 +95,7 @@ class Snapshot:
     """
 
     __slots__ = (
-        "path", "data", "exists", "version", "updated", "extras", "identity", "changes", "newline",
+        "path", "data", "exists", "version", "updated", "extras", "identity", "changes", "newline", "writer",
         "_entries", "_summaries", "_odd_ids", "_warnings",
     )
 
@@ -111,6 +113,7 @@ class Snapshot:
         changes: ChangeSet = ChangeSet(),
         newline: bytes = b"\n",
         odd_ids: dict[str, object] | None = None,
+        writer: WriterInfo = UNKNOWN_WRITER,
     ) -> None:
         self.path = path
         #: The document's bytes; every session span points into them.
@@ -126,6 +129,9 @@ class Snapshot:
         self.changes = changes
         #: The file's line ending (``b"\r\n"`` for a Windows file): an edit keeps it.
         self.newline = newline
+        #: Who wrote this version: a session-tui writer or one that took no
+        #: lock (see :class:`~tui.session.WriterInfo`).
+        self.writer = writer
         self._entries = entries
         self._summaries = summaries
         #: Sessions whose ``"ID"`` is not their ``items`` key: key → the ID in the file.
@@ -262,10 +268,10 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def empty_snapshot(path: Path, previous: Snapshot | None = None) -> Snapshot:
+def empty_snapshot(path: Path, previous: Snapshot | None = None, writer: WriterInfo = UNKNOWN_WRITER) -> Snapshot:
     """The snapshot of a file that does not exist."""
     removed = frozenset(previous or ())
-    return Snapshot(path, b"", {}, {}, exists=False, changes=ChangeSet(removed=removed))
+    return Snapshot(path, b"", {}, {}, exists=False, changes=ChangeSet(removed=removed), writer=writer)
 
 
 def max_file_bytes(override: int | None = None) -> int:
@@ -282,7 +288,11 @@ def max_file_bytes(override: int | None = None) -> int:
 
 
 def read_snapshot(
-    path: str | os.PathLike[str], previous: Snapshot | None = None, *, max_bytes: int | None = None
+    path: str | os.PathLike[str],
+    previous: Snapshot | None = None,
+    *,
+    max_bytes: int | None = None,
+    resolved: Path | None = None,
 ) -> Snapshot:
     """Read and validate the session file at ``path``.
 
@@ -291,14 +301,20 @@ def read_snapshot(
     snapshot with ``exists=False``. Raises a :class:`StoreError` subclass
     for a file that cannot be read or is not a valid session file, and
     for one larger than ``max_bytes`` (see :func:`max_file_bytes`), which
-    is refused before it is read.
+    is refused before it is read. ``writer`` says whether a session-tui
+    writer wrote the version read (see :mod:`.writers`). ``resolved`` is
+    ``path`` with its symlinks resolved, when the caller has done it already
+    (a writer, under the lock).
     """
     path = Path(path)
     limit = max_file_bytes(max_bytes)
+    real = resolved if resolved is not None else Path(os.path.realpath(path))
+    lock = lock_path_for(real)
+    carried = previous.writer if previous is not None and previous.path == path else None
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except (FileNotFoundError, NotADirectoryError):
-        return empty_snapshot(path, previous)
+        return empty_snapshot(path, previous, info_for(lock, None, carried))
     except IsADirectoryError:
         raise StoreAccessError(f"{path}: is a directory, not a session file") from None
     except OSError as exc:
@@ -311,10 +327,15 @@ def read_snapshot(
             raise StoreAccessError(f"{path}: is not a regular file, not a session file")
         if st.st_size > limit:
             raise StoreAccessError(_too_large(path, st.st_size, limit))
+        identity = FileIdentity.of(st)
+        # The record after the identity: ours are recorded before their rename.
+        writer = info_for(lock, identity, carried)
         data = _read_all(fd, st.st_size, path, limit)
     finally:
         os.close(fd)
-    return parse_snapshot(data, path, previous, identity=FileIdentity.of(st))
+    snap = parse_snapshot(data, path, previous, identity=identity)
+    snap.writer = writer
+    return snap
 
 
 def _too_large(path: Path, size: int, limit: int) -> str:

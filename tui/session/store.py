@@ -3,29 +3,54 @@
 Unlike the Go store, which loads the file once and rewrites it from memory,
 every mutation here is a read-modify-write of the latest file under an
 exclusive lock on ``<file>.lock``, written atomically and durably. Several
-processes can therefore share one file without undoing each other's work.
+session-tui processes can therefore share one file without undoing each
+other's work.
+
+That guarantee stops at writers that take no lock, the Go bot's store
+first: its next write replaces the file with its memory and undoes any
+change made here meanwhile. The store cannot prevent that; it makes it
+visible (every reading's :attr:`Snapshot.writer` says whether the version
+was written by a writer that took no lock, see :mod:`.writers`) and loses
+less of theirs: just before its rename, a write checks that the file is
+still the version it read, and if not re-reads it and applies the change
+again (at most :data:`WRITE_ATTEMPTS` times).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
-from .atomic import remove_stale_temps, write_atomic
+from .atomic import discard, remove_stale_temps, replace_atomic
 from .codec import encode_session
-from .errors import CorruptStoreError, StoreAccessError
+from .errors import CorruptStoreError, StoreAccessError, StoreConflictError
 from .filelock import exclusive_lock, lock_path_for
 from .gotime import utc_now
 from .model import Session, by_created, by_last_activity
-from .snapshot import ChangeSet, Snapshot, file_identity, read_snapshot
+from .snapshot import ChangeSet, FileIdentity, Snapshot, file_identity, read_snapshot
 from .summary import SessionSummary, cleanup_candidates
+from .writers import WriterInfo, WriterRecord, read_record_fd, write_record_fd
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
+
+#: What a write applies to a reading: sessions to put, ids to remove, and
+#: what the call returns.
+Plan = Callable[[Snapshot], tuple[Mapping[str, dict[str, object]], Collection[str], T]]
+
+#: How many times one write reads the file and applies its change before it
+#: gives up because the file keeps changing under it (a writer that takes no
+#: lock renaming its versions in between).
+WRITE_ATTEMPTS = 20
+
+
+class _ChangedUnderUs(Exception):
+    """The file is no longer the version the write read (raised just before the rename)."""
 
 
 @runtime_checkable
@@ -62,8 +87,21 @@ class SessionStoreJSON:
     the file if another process changed it, applies just that change and
     writes the result atomically; it is durable when the call returns.
     Raises :class:`~tui.session.StoreError` subclasses for bad files, which
-    are never written.
+    are never written, and for files this user may not write (checked on
+    the file itself, as editors do; reading them works).
+
+    Between session-tui processes a change is never undone by another's
+    write. A writer that takes no lock (the Go bot) undoes it at its next
+    write; :attr:`Snapshot.writer` of :meth:`snapshot` says when one wrote
+    last (see :class:`~tui.session.WriterInfo`). A symlink is resolved once
+    per write, under the lock, and the write goes to that target (it fails
+    with :class:`StoreAccessError` if the link is re-pointed meanwhile).
     """
+
+    #: Check, just before the rename, that the file is still the version read,
+    #: and swap rather than rename to learn what was replaced (off only to
+    #: measure what that saves, in ``tui.bench.foreign``).
+    _check_before_rename = True
 
     def __init__(
         self,
@@ -139,8 +177,7 @@ class SessionStoreJSON:
         """Store ``session`` under ``session_id``, stamping its ``last_activity``."""
         session.last_activity = self._clock()
         encoded = encode_session(session)
-        with self._writing() as snap:
-            self._commit(snap, put={session_id: encoded})
+        self._write(lambda snap: ({session_id: encoded}, (), None))
 
     def delete(self, session_id: str) -> bool:
         """Remove a session from the file; True if it was there."""
@@ -148,17 +185,22 @@ class SessionStoreJSON:
 
     def delete_many(self, session_ids: Collection[str]) -> list[str]:
         """Remove sessions in one write; returns the ids that were there."""
-        with self._writing() as snap:
-            present = [sid for sid in dict.fromkeys(session_ids) if sid in snap]
-            if present:
-                self._commit(snap, remove=present)
-            return present
+        ids = list(dict.fromkeys(session_ids))
+
+        def plan(snap: Snapshot) -> tuple[dict[str, dict[str, object]], list[str], list[str]]:
+            present = [sid for sid in ids if sid in snap]
+            return {}, present, present
+
+        return self._write(plan)
 
     def modify(self, session_id: str, change: Callable[[Session], bool | None]) -> Session | None:
         """Apply ``change`` to the latest stored copy of a session and store it.
 
         ``change`` may return ``False`` to leave the file as it is. Returns the
         session as changed (or as found), or ``None`` if it is not stored.
+        ``change`` is called again, on a fresh copy, if the file changes
+        during the write (see :data:`WRITE_ATTEMPTS`); the last call is the
+        one written.
         """
         return self.modify_many([session_id], change).get(session_id)
 
@@ -166,11 +208,13 @@ class SessionStoreJSON:
         self, session_ids: Collection[str], change: Callable[[Session], bool | None]
     ) -> dict[str, Session]:
         """:meth:`modify` for several sessions, in one locked write."""
-        with self._writing() as snap:
+        ids = list(dict.fromkeys(session_ids))
+
+        def plan(snap: Snapshot) -> tuple[dict[str, dict[str, object]], tuple[()], dict[str, Session]]:
             now = self._clock()
             found: dict[str, Session] = {}
             put = {}
-            for session_id in dict.fromkeys(session_ids):
+            for session_id in ids:
                 session = snap.session(session_id)
                 if session is None:
                     continue
@@ -178,25 +222,24 @@ class SessionStoreJSON:
                 if change(session) is not False:
                     session.last_activity = now
                     put[session_id] = encode_session(session)
-            if put:
-                self._commit(snap, put=put)
-            return found
+            return put, (), found
+
+        return self._write(plan)
 
     def cleanup_old_sessions(self, older_than: timedelta) -> int:
         """Remove ended sessions idle longer than ``older_than``; returns how many.
 
         Never removes running, pending or persistent sessions.
         """
-        with self._writing() as snap:
+        def plan(snap: Snapshot) -> tuple[dict[str, dict[str, object]], list[str], int]:
             doomed = [s.id for s in cleanup_candidates(snap.summaries(), older_than, self._clock())]
-            if doomed:
-                self._commit(snap, remove=doomed)
-            return len(doomed)
+            return {}, doomed, len(doomed)
+
+        return self._write(plan)
 
     def force_save(self) -> None:
         """Rewrite the file now (creating it if missing)."""
-        with self._writing() as snap:
-            self._commit(snap)
+        self._write(lambda snap: ({}, (), None), force=True)
 
     def close(self) -> None:
         """Nothing to flush: every write is durable when it returns. Idempotent."""
@@ -219,34 +262,135 @@ class SessionStoreJSON:
         # that processes naming the file by different paths share one lock.
         return Path(os.path.realpath(self.path))
 
-    @contextmanager
-    def _writing(self) -> Iterator[Snapshot]:
-        target = self._target()
+    def _check_writable(self, target: Path) -> os.stat_result | None:
+        """The file's ``stat`` (``None`` if missing); refuse a file this user may not write."""
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)  # the lock lives beside the file
+            st = os.stat(target)
+        except FileNotFoundError:
+            return None
         except OSError as exc:
-            raise StoreAccessError(f"{target.parent}: cannot create the directory: {exc.strerror}") from None
-        with self._mutex, exclusive_lock(lock_path_for(target), self.lock_timeout):
-            if not self._swept:
-                remove_stale_temps(target)
-                self._swept = True
-            yield self._fresh()
+            raise StoreAccessError(f"{self.path}: cannot stat: {exc.strerror}") from None
+        effective = os.access in os.supports_effective_ids
+        if not os.access(target, os.W_OK, effective_ids=effective):
+            raise StoreAccessError(
+                f"{self.path}: permission denied: this user may not write the file "
+                f"(mode {stat.S_IMODE(st.st_mode):04o}, owner uid {st.st_uid}); nothing changed"
+            )
+        return st
 
-    def _commit(
-        self,
-        snap: Snapshot,
-        put: Mapping[str, dict[str, object]] | None = None,
-        remove: Collection[str] = (),
-    ) -> None:
-        try:
-            new = snap.edited(put, remove, updated=self._clock())
-        except ValueError as exc:  # a value JSON (or this encoder) cannot hold
-            raise CorruptStoreError(f"{self.path}: cannot write: {exc}") from None
-        new.identity = write_atomic(self._target(), new.data)
-        new.changes = ChangeSet(
-            added=frozenset(k for k in put or () if k not in snap),
-            changed=frozenset(k for k in put or () if k in snap),
-            removed=frozenset(remove),
+    def _write(self, plan: Plan[T], *, force: bool = False) -> T:
+        """Apply ``plan`` to the latest file under its lock and write the result (see :data:`Plan`)."""
+        with self._mutex:
+            for _ in range(5):
+                target = self._target()
+                like = self._check_writable(target)
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)  # the lock lives beside the file
+                except OSError as exc:
+                    raise StoreAccessError(f"{target.parent}: cannot create the directory: {exc.strerror}") from None
+                with exclusive_lock(lock_path_for(target), self.lock_timeout, like) as lock_fd:
+                    if self._target() != target:
+                        continue  # the symlink moved before we had the lock: lock the new target
+                    self._check_writable(target)
+                    if not self._swept:
+                        remove_stale_temps(target)
+                        self._swept = True
+                    return self._write_locked(target, lock_fd, plan, force)
+            raise StoreAccessError(f"{self.path}: the symlink keeps being re-pointed; nothing written")
+
+    def _write_locked(self, target: Path, lock_fd: int, plan: Plan[T], force: bool) -> T:
+        found = read_record_fd(lock_fd)
+        record = found if found is not None else WriterRecord()
+        # Where this attempt starts from: the file, or (``repair``) the version
+        # of a writer that took no lock that our last rename displaced.
+        repair: Path | None = None
+        expected: FileIdentity | None = None
+        for attempt in range(WRITE_ATTEMPTS):
+            if repair is None:
+                snap = self._read_target(target)
+                expected = snap.identity
+                if attempt:
+                    # It changed while we held the lock: a writer that takes no lock.
+                    record.saw_foreign_ns(None if expected is None else expected.mtime_ns)
+                elif found is not None:
+                    record.saw(expected)
+                if snap.writer.foreign_at is not None:  # a foreign version a reading saw, and no writer
+                    record.saw_foreign_ns(_ns(snap.writer.foreign_at))
+            else:
+                try:
+                    snap = read_snapshot(self.path, previous=self._snapshot, max_bytes=self.max_file_bytes, resolved=repair)
+                finally:
+                    discard(repair)
+                # ``expected`` stays: the file holds the version we just renamed into place.
+            put, remove, result = plan(snap)
+            if not (put or remove or force or repair is not None):
+                return result
+            try:
+                new = snap.edited(put, remove, updated=self._clock())
+            except ValueError as exc:  # a value JSON (or this encoder) cannot hold
+                raise CorruptStoreError(f"{self.path}: cannot write: {exc}") from None
+
+            def before_rename(identity: FileIdentity, read: FileIdentity | None = expected) -> None:
+                # Recorded first, so that a reader who sees the new version finds it ours.
+                record.committed(identity)
+                write_record_fd(lock_fd, record)
+                if self._target() != target:
+                    raise StoreAccessError(f"{self.path}: the symlink was re-pointed during the write; nothing written")
+                if self._check_before_rename and file_identity(target) != read:
+                    raise _ChangedUnderUs
+
+            def before_sync(read: FileIdentity | None = expected) -> None:
+                # Changed already: give up this attempt before paying for its fsync.
+                if self._check_before_rename and file_identity(target) != read:
+                    raise _ChangedUnderUs
+
+            repair = None
+            try:
+                replaced = replace_atomic(
+                    target, new.data, before_rename=before_rename, before_sync=before_sync,
+                    exchange=self._check_before_rename,
+                )
+            except _ChangedUnderUs:
+                continue
+            new.identity = replaced.identity
+            new.writer = WriterInfo(foreign=False, foreign_at=record.info(None).foreign_at)
+            self._snapshot = new
+            if replaced.displaced is not None and replaced.displaced != expected:
+                # A writer that takes no lock renamed its version between our
+                # check and our rename: ours replaced it. Apply the change to
+                # that version and put it back.
+                record.saw_foreign_ns(replaced.displaced.mtime_ns)
+                repair, expected = replaced.displaced_path, replaced.identity
+                continue
+            if replaced.displaced_path is not None:
+                discard(replaced.displaced_path)
+            try:
+                os.fdatasync(lock_fd)  # the record of what is now on disk
+            except OSError:
+                pass
+            new.changes = ChangeSet(
+                added=frozenset(k for k in put if k not in snap),
+                changed=frozenset(k for k in put if k in snap),
+                removed=frozenset(remove),
+            )
+            return result
+        outcome = "nothing written"
+        if repair is not None:
+            discard(repair)
+            outcome = "this change was written, but over their latest version (their next write restores it)"
+        raise StoreConflictError(
+            f"{self.path}: the file changed {WRITE_ATTEMPTS} times during one write, each time before "
+            f"it could be renamed into place: a writer that takes no lock (the bot?) is rewriting it; {outcome}"
         )
-        self._snapshot = new
 
+    def _read_target(self, target: Path) -> Snapshot:
+        """The latest reading of ``target`` (the resolved file, read under the lock)."""
+        snap = self._snapshot
+        current = file_identity(target)
+        if current != snap.identity or (current is None and snap.exists):
+            snap = self._snapshot = read_snapshot(self.path, previous=snap, max_bytes=self.max_file_bytes, resolved=target)
+        return snap
+
+
+def _ns(moment: datetime) -> int:
+    return int(moment.timestamp() * 1e9)
