@@ -114,10 +114,14 @@ class SessionApp(App[None]):
         clock: Clock | None = None,
         watch: bool = True,
         note: str | None = None,
+        theme: str | None = None,
     ) -> None:
         """Open ``path``. ``watch=False`` and a fixed ``clock`` make the screen
-        deterministic (snapshot tests); ``note`` is shown in the subtitle (demo)."""
+        deterministic (snapshot tests); ``note`` is shown in the subtitle (demo);
+        ``theme`` names one of :attr:`available_themes` (``InvalidThemeError`` if not)."""
         super().__init__()
+        if theme is not None:
+            self.theme = theme
         self.path = path
         self.read_only = read_only
         self.clock: Clock = clock or local_now
