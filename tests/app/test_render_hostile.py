@@ -34,7 +34,7 @@ def test_times_utc_cannot_hold_render() -> None:
 
 def test_a_context_deeper_than_json_dumps_goes_is_shown() -> None:
     deep = orjson.loads(b'{"d": ' * 1020 + b"{}" + b"}" * 1020)  # the parser's limit is 1024
-    text = pretty_json(deep).plain
+    text = pretty_json(deep, STYLES).plain
     assert text.count('"d"') == 1020
     session = Session(id="s", context=deep, created_at=EARLY, last_activity=LATE, expires_at=LATE)
     Console(width=100, file=open("/dev/null", "w")).print(session_detail(session, None, NOW, STYLES))

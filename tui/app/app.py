@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.session import (
     Manager,
@@ -53,6 +53,7 @@ from .state.filters import Filter, next_status_filter
 from .state.tree_model import ChatRow, SessionRow
 from .watching import watch_file
 from .widgets.detail_pane import DetailKit, DetailPane
+from .widgets.footer import FittingFooter
 from .widgets.message_view import HistoryKit, MessageView
 from .widgets.session_tree import SessionTree
 from .widgets.status_bar import StatusBar, StatusFacts
@@ -66,6 +67,13 @@ TICK_SECONDS = 2.0
 SELECTION_DELAY = 0.06
 #: The confirm dialog lists at most this many sessions by name.
 CONFIRM_ROWS = 8
+#: The footer's keys that give way first in a narrow terminal, least needed first
+#: (each is still a key, in the help and the palette).
+FOOTER_DROP_ORDER = ("toggle_follow", "toggle_expand", "reload", "toggle_pause", "cleanup", "cycle_status", "help")
+#: The actions that change the file: not offered with ``--read-only``.
+EDIT_ACTIONS = frozenset({"close_sessions", "delete_sessions", "cleanup"})
+#: The command palette's key (Textual's own binding), as the help lists it.
+PALETTE_BINDING = Binding("ctrl+p", "command_palette", "Palette", tooltip="Command palette: every action by name, themes, a screenshot")
 
 
 def local_now() -> datetime:
@@ -105,12 +113,16 @@ class SessionApp(App[None]):
         watch: bool = True,
         note: str | None = None,
         signals: ExitOnSignals | None = None,
+        theme: str | None = None,
     ) -> None:
         """Open ``path``. ``watch=False`` and a fixed ``clock`` make the screen
         deterministic (snapshot tests); ``note`` is shown in the subtitle (demo);
-        ``signals`` are installed once the app runs (from the command line)."""
+        ``signals`` are installed once the app runs (from the command line);
+        ``theme`` names one of :attr:`available_themes` (``InvalidThemeError`` if not)."""
         super().__init__()
         self._signals = signals
+        if theme is not None:
+            self.theme = theme
         self.path = path
         self.read_only = read_only
         self.clock: Clock = clock or local_now
@@ -149,7 +161,7 @@ class SessionApp(App[None]):
                 yield DetailPane(id="detail")
                 yield MessageView(self.clock, id="messages")
         yield StatusBar(id="status")
-        yield Footer(compact=True)
+        yield FittingFooter(drop_order=FOOTER_DROP_ORDER)
 
     @property
     def tree(self) -> SessionTree:
@@ -566,17 +578,45 @@ class SessionApp(App[None]):
         """Show the selected session's long messages whole, or cut them again (from any pane)."""
         self.messages_view.action_toggle_expand()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """With ``--read-only`` the edits are not offered: not in the footer, and their keys do nothing."""
+        return not (self.read_only and action in EDIT_ACTIONS)
+
+    def _offered(self, bindings: Iterable[Binding]) -> list[Binding]:
+        return [binding for binding in bindings if self.check_action(binding.action, ())]
+
     def action_help(self) -> None:
         """Show every key and what the badges mean."""
         self.push_screen(
             HelpScreen(
                 [
-                    ("Everywhere", self.BINDINGS),
+                    ("Everywhere", [*self._offered(self.BINDINGS), PALETTE_BINDING]),
                     ("Sessions", SessionTree.BINDINGS),
                     ("Detail, messages", StripView.BINDINGS),
                 ]
             )
         )
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG of the screen (the palette's Screenshot) and say where.
+
+        Textual saves to ``~/Downloads`` and says only "Failed" when it is
+        missing: here it goes to ``path``, else the current folder, else the home folder.
+        """
+        folders = [Path(path)] if path is not None else [Path.cwd(), Path.home()]
+        error: OSError | None = None
+        for folder in folders:
+            try:
+                saved = self.save_screenshot(filename, str(folder), time_format)
+            except OSError as exc:
+                error = error or exc
+                continue
+            self.notify(f"Saved a screenshot to {saved}", title="Screenshot", markup=False)
+            return saved
+        self.notify(f"Could not save a screenshot: {error}", title="Screenshot", severity="error", markup=False)
+        return None
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette offers every described binding, as the footer and help do."""
@@ -584,7 +624,7 @@ class SessionApp(App[None]):
         if screen.is_modal:  # (``screen`` is where the palette was opened from)
             return
         for bindings, target in (
-            (self.BINDINGS, self),
+            (self._offered(self.BINDINGS), self),
             (SessionTree.BINDINGS, self.tree),
         ):
             for binding in bindings:

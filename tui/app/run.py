@@ -9,7 +9,14 @@ from pathlib import Path
 from .signals import ExitOnSignals
 
 
-def run_app(path: Path, *, demo: bool = False, read_only: bool = False) -> int:
+def theme_names() -> list[str]:
+    """The names ``--theme`` accepts: Textual's built-in themes."""
+    from textual.theme import BUILTIN_THEMES
+
+    return sorted(BUILTIN_THEMES)
+
+
+def run_app(path: Path, *, demo: bool = False, read_only: bool = False, theme: str | None = None) -> int:
     """Run the app on ``path``; with ``demo``, on a temporary file the demo agents write.
 
     SIGTERM, SIGHUP and SIGINT end it as ``q`` does, then the process with
@@ -19,7 +26,7 @@ def run_app(path: Path, *, demo: bool = False, read_only: bool = False) -> int:
 
     if not demo:
         signals = ExitOnSignals()
-        SessionApp(path, read_only=read_only, signals=signals).run()
+        SessionApp(path, read_only=read_only, signals=signals, theme=theme).run()
         signals.end_if_signalled()
         return 0
     from tui.demo.agents import DemoAgents
@@ -36,7 +43,7 @@ def run_app(path: Path, *, demo: bool = False, read_only: bool = False) -> int:
     signals = ExitOnSignals(cleanup)
     try:
         agents.start()
-        SessionApp(agents.path, read_only=read_only, note=f"demo: {agents.path}", signals=signals).run()
+        SessionApp(agents.path, read_only=read_only, note=f"demo: {agents.path}", signals=signals, theme=theme).run()
     finally:
         signals.cleanup_once()
     signals.end_if_signalled()

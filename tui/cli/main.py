@@ -1,6 +1,6 @@
 """Entry point of ``session-tui`` and ``python -m tui``.
 
-``session-tui [PATH] [--demo] [--read-only]`` opens the app. A first word
+``session-tui [PATH] [--demo] [--read-only] [--theme NAME]`` opens the app. A first word
 naming a command (``stats``, ``cleanup``, ``close``, ``delete``,
 ``generate``, ``list``, ``show``, ``watch``) runs it without the UI; a file named like a command is
 reached as ``./stats``.
@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui import __version__
+
+from .output import error_line
 
 #: Where the Go bot writes its sessions.
 DEFAULT_PATH = "~/.tingly-box/bot_sessions.json"
@@ -51,15 +53,16 @@ def _app_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="simulate agents writing a temporary session file and watch it"
     )
     parser.add_argument("--read-only", action="store_true", help="disable every edit")
+    parser.add_argument("--theme", metavar="NAME", help="colour theme, e.g. textual-light or nord (default: textual-dark)")
     parser.add_argument("--version", action="version", version=f"session-tui {__version__}")
     return parser
 
 
 def _run_app(args: list[str]) -> int:
     options = _app_parser().parse_args(args)
-    problem = _unknown_command(options.path) or _no_terminal()
+    problem = _unknown_command(options.path) or _unknown_theme(options.theme) or _no_terminal()
     if problem:
-        print(f"session-tui: error: {problem}", file=sys.stderr)
+        print(error_line(f"session-tui: error: {problem}"), file=sys.stderr)
         return 2
     from tui.app.run import run_app
 
@@ -67,6 +70,7 @@ def _run_app(args: list[str]) -> int:
         Path(options.path).expanduser(),
         demo=options.demo,
         read_only=options.read_only,
+        theme=options.theme,
     )
 
 
@@ -95,6 +99,16 @@ def _unknown_command(path: str) -> str | None:
         f"unknown command {shown!r}{guess}; the commands are {_command_names()}"
         f" (a file of that name is opened as ./{shown})"
     )
+
+
+def _unknown_theme(theme: str | None) -> str | None:
+    """Why ``--theme`` cannot be used: a name that is not one of Textual's themes."""
+    if theme is None:
+        return None
+    from tui.app.run import theme_names
+
+    names = theme_names()
+    return None if theme in names else f"unknown theme {theme!r} (one of: {', '.join(names)})"
 
 
 def _no_terminal() -> str | None:

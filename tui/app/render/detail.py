@@ -11,7 +11,7 @@ from rich.console import Group, RenderableType
 from rich.highlighter import JSONHighlighter
 from rich.style import Style
 from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
 
 from tui.session import Session, SessionSummary
 from tui.session.codec import MESSAGE_FIELDS, SESSION_FIELDS
@@ -47,8 +47,20 @@ def _time_cell(session: Session, key: str, value: datetime | None, now: datetime
     return text
 
 
-def pretty_json(value: object) -> Text:
-    """Indented, highlighted JSON; control characters made visible."""
+#: The detail pane's part that colours each kind of JSON token Rich's highlighter finds.
+JSON_PARTS = {
+    "json.key": "json-key",
+    "json.str": "json-string",
+    "json.number": "json-number",
+    "json.bool_true": "json-literal",
+    "json.bool_false": "json-literal",
+    "json.null": "json-literal",
+    "json.brace": "dim",
+}
+
+
+def pretty_json(value: object, styles: Styles) -> Text:
+    """Indented, highlighted JSON in the pane's own styles; control characters made visible."""
     try:
         dumped = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False, default=str)
     except (TypeError, ValueError):
@@ -57,6 +69,13 @@ def pretty_json(value: object) -> Text:
         dumped = plain_json(value)
     text = Text(printable(dumped))
     _json_highlighter.highlight(text)
+    # The highlighter names Rich's theme styles (terminal colours, unreadable on some
+    # backgrounds): the pane's parts instead, from the stylesheet.
+    text.spans = [
+        Span(span.start, span.end, styles[JSON_PARTS[span.style]])
+        for span in text.spans
+        if isinstance(span.style, str) and span.style in JSON_PARTS
+    ]
     return text
 
 
@@ -94,10 +113,10 @@ def session_detail(session: Session, summary: SessionSummary | None, now: dateti
     ]
     count = len(session.messages or ())
     rows.append(("Messages", Text(f"{count}" if session.messages is not None else "none (null)")))
-    rows.append(("Context", pretty_json(session.context) if session.context is not None else Text("null", styles["dim"])))
+    rows.append(("Context", pretty_json(session.context, styles) if session.context is not None else Text("null", styles["dim"])))
     extra = {k: v for k, v in (session._source or {}).items() if k not in _GO_KEYS}
     if extra:
-        rows.append(("Other keys", pretty_json(extra)))
+        rows.append(("Other keys", pretty_json(extra, styles)))
     for key, value in rows:
         grid.add_row(key, value)
     return grid

@@ -16,7 +16,10 @@ from ..render.detail import chat_detail, session_detail
 from .parts import BADGE_CLASSES, PartStyles
 from .strip_view import Layout, Prepared, StripView, rich_layout
 
-_PARTS = {name: f"detail--{name}" for name in ("key", "dim", "error")}
+_PARTS = {
+    name: f"detail--{name}"
+    for name in ("key", "dim", "error", "json-key", "json-string", "json-number", "json-literal")
+}
 
 Styles = Mapping[str, Style]
 #: What the pane shows, given its part styles.
@@ -92,6 +95,9 @@ class DetailPane(StripView):
 
     def restyled(self) -> Layout:
         return self.kit().layout(self._shown)
+
+    def base_style(self) -> Style:
+        return self._styles.fill()  # the pane's own text, readable on its background
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -105,6 +105,9 @@ class MessageView(StripView):
             self.call_after_refresh(self.scroll_end, animate=False)
         self.border_subtitle = "following" if follow else "not following (f)"
 
+    def base_style(self) -> Style:
+        return self._styles.fill()  # the pane's own text, readable on its background
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rich.color import Color as RichColor
+from rich.color import ColorTriplet
 from rich.style import Style
+from rich.terminal_theme import TerminalTheme
 from textual import events
 from textual.widget import Widget
 
+from ..contrast import MINIMUM_CONTRAST, contrast, readable
 from ..render.badges import BADGE_STYLES
 
 #: Component classes of the status badges, shared by every widget that draws them.
@@ -15,26 +19,74 @@ BADGE_CLASSES = {f"badge--{name}": f"badge--{name}" for name in BADGE_STYLES}
 
 
 class PartStyles:
-    """A cache of ``{name: Style}`` for a widget's component classes.
+    """A cache of ``{name: Style}`` for a widget's component classes, readable as drawn.
+
+    Each style is resolved as Textual resolves a widget's own: translucent
+    colours blended onto what is beneath them (``$foreground 20%`` is a grey,
+    not solid white), ``auto`` text against its real background. Its text
+    colour is then made readable on that background (:func:`readable`). A
+    *context* is a component class that gives rows a background of their
+    own (the cursor): ``get("cursor")`` resolves every part on it.
 
     Call :meth:`clear` from the widget's ``notify_style_update``.
     """
 
-    def __init__(self, widget: Widget, classes: Mapping[str, str]) -> None:
+    def __init__(self, widget: Widget, classes: Mapping[str, str], contexts: Mapping[str, str] | None = None) -> None:
         self._widget = widget
         self._classes = dict(classes)
-        self._styles: dict[str, Style] | None = None
+        self._contexts = dict(contexts or {})
+        self._styles: dict[str | None, dict[str, Style]] = {}
 
-    def get(self) -> dict[str, Style]:
-        """The styles, computed on first use after a change."""
-        if self._styles is None:
-            lookup = self._widget.get_component_rich_style
-            self._styles = {name: lookup(cls, partial=True) for name, cls in self._classes.items()}
-        return self._styles
+    def get(self, context: str | None = None) -> dict[str, Style]:
+        """The styles (on ``context``'s background), computed on first use after a change."""
+        styles = self._styles.get(context)
+        if styles is None:
+            base = () if context is None else (self._contexts[context],)
+            styles = {name: self._resolve(*base, cls) for name, cls in self._classes.items()}
+            styles[""] = self._resolve(*base)  # the context itself: the row's fill
+            self._styles[context] = styles
+        return styles
+
+    def fill(self, context: str | None = None) -> Style:
+        """The background and text style of ``context`` (for the cells no part covers)."""
+        return self.get(context)[""]
 
     def clear(self) -> None:
         """Forget the styles (the theme or CSS changed)."""
-        self._styles = None
+        self._styles = {}
+
+    def _resolve(self, *classes: str) -> Style:
+        widget = self._widget
+        visual = widget.get_visual_style(*classes)
+        style = visual.rich_style
+        if visual.foreground is None or visual.foreground.a == 0:  # no colour rule: the widget's own text colour
+            style += Style(color=widget.rich_style.color)
+        if classes:  # the visual style keeps only some text styles (not reverse): all of the classes'
+            style += Style.combine(widget.get_component_rich_style(c, partial=True) for c in classes).without_color
+        color, bgcolor = style.color, style.bgcolor
+        if color is None or bgcolor is None:
+            return style
+        return style + Style(color=readable_color(color, bgcolor, self._widget.app.ansi_theme))
+
+
+#: ANSI text colours to choose from when a theme's ANSI colour is unreadable.
+_ANSI_TEXT = tuple(RichColor.parse(name) for name in ("default", "black", "white", "bright_white"))
+
+
+def readable_color(color: RichColor, bgcolor: RichColor, ansi_theme: TerminalTheme) -> RichColor:
+    """``color``, or the nearest colour readable on ``bgcolor``.
+
+    ANSI colours (the terminal's own palette) are judged by ``ansi_theme``,
+    the palette Textual assumes, and replaced by the most readable of the
+    plain ANSI text colours when they are not readable.
+    """
+    fg = tuple(color.get_truecolor(ansi_theme, foreground=True))
+    bg = tuple(bgcolor.get_truecolor(ansi_theme, foreground=False))
+    if contrast(fg, bg) >= MINIMUM_CONTRAST:  # type: ignore[arg-type]
+        return color
+    if color.triplet is None or bgcolor.triplet is None:
+        return max(_ANSI_TEXT, key=lambda c: contrast(tuple(c.get_truecolor(ansi_theme)), bg))  # type: ignore[arg-type]
+    return RichColor.from_triplet(ColorTriplet(*readable(fg, bg)))  # type: ignore[arg-type]
 
 
 class ForwardKeysAfterFocusMoves:

@@ -33,10 +33,9 @@ from .parts import ForwardKeysAfterFocusMoves, BADGE_CLASSES, PartStyles
 #: How long new and changed sessions stay highlighted.
 FLASH_SECONDS = 1.5
 
-_PARTS = {
-    name: f"session-tree--{name}"
-    for name in ("chat", "dim", "id", "agent", "project", "mark", "cursor", "cursor-blurred", "flash")
-}
+_PARTS = {name: f"session-tree--{name}" for name in ("chat", "dim", "id", "agent", "project", "mark")}
+#: Rows with a background of their own: every part is resolved on it.
+_CONTEXTS = {name: f"session-tree--{name}" for name in ("cursor", "cursor-blurred", "flash")}
 
 
 class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
@@ -55,7 +54,7 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         Binding("space", "mark", "Mark", tooltip="Mark the session (on a chat: all its shown sessions)"),
     ]
 
-    COMPONENT_CLASSES = {*_PARTS.values(), *BADGE_CLASSES.values()}
+    COMPONENT_CLASSES = {*_PARTS.values(), *_CONTEXTS.values(), *BADGE_CLASSES.values()}
 
     @dataclass
     class CursorMoved(Message):
@@ -84,7 +83,7 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         self.cursor: Row | None = None
         self._clock = clock
         self._flash_until: dict[str, float] = {}
-        self._styles = PartStyles(self, {**_PARTS, **BADGE_CLASSES})
+        self._styles = PartStyles(self, {**_PARTS, **BADGE_CLASSES}, _CONTEXTS)
 
     # -- data in ------------------------------------------------------------
 
@@ -264,10 +263,15 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         index = self.scroll_offset.y + y
         row = self.model.row_at(index)
-        base = self.rich_style
+        base = self._styles.fill()  # the tree's own text, readable on its background
         if row is None:
             return Strip.blank(width, base)
-        styles = self._styles.get()
+        context: str | None = None
+        if row == self.cursor:
+            context = "cursor" if self.has_focus else "cursor-blurred"
+        elif isinstance(row, SessionRow) and self._flash_until.get(row.session_id, 0) > time.monotonic():
+            context = "flash"
+        styles = self._styles.get(context)
         now = self._clock()
         if isinstance(row, ChatRow):
             group = self.model.groups[row.chat_id]
@@ -276,12 +280,8 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         else:
             summary = self.model.summaries[row.session_id]
             text = session_row(summary, now, width, styles, marked=row.session_id in self.model.marked)
-        strip = self._strip(text, width)
-        if isinstance(row, SessionRow) and self._flash_until.get(row.session_id, 0) > time.monotonic():
-            strip = strip.apply_style(styles["flash"])
-        if row == self.cursor:
-            strip = strip.apply_style(styles["cursor" if self.has_focus else "cursor-blurred"])
-        return strip.apply_style(base)
+        # Every part is drawn on the row's background; the fill covers the gaps between them.
+        return self._strip(text, width).apply_style(self._styles.fill(context)).apply_style(base)
 
     def _strip(self, text: Text, width: int) -> Strip:
         segments = list(text.render(self.app.console))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -111,9 +112,14 @@ class StripView(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         width = self.content_width
         if width != self._laid_out_width:  # a scrollbar came or went
             self._layout()
+        base = self.base_style()
         if 0 <= index < len(self._strips):
-            return self._strips[index].adjust_cell_length(width).apply_style(self.rich_style)
-        return Strip.blank(width, self.rich_style)
+            return self._strips[index].adjust_cell_length(width).apply_style(base)
+        return Strip.blank(width, base)
+
+    def base_style(self) -> Style:
+        """The style under every line: the widget's own colours."""
+        return self.rich_style
 
     def _on_resize(self, event: events.Resize) -> None:
         self._layout()
