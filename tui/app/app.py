@@ -51,7 +51,7 @@ from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
 from .state.filters import Filter, next_status_filter
 from .state.tree_model import ChatRow, SessionRow
-from .watching import watch_file
+from tui.session.watching import watch_file
 from .widgets.detail_pane import DetailKit, DetailPane
 from .widgets.message_view import HistoryKit, MessageView
 from .widgets.session_tree import SessionTree

@@ -125,6 +125,9 @@ class Snapshot:
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)
 
+    #: Non-fatal problems found while reading (see :class:`~tui.session.Reading`): a file has none.
+    warnings: tuple[str, ...] = ()
+
     def summary(self, session_id: str) -> SessionSummary | None:
         """The summary of one session, or ``None`` if the file does not have it."""
         return self._summaries.get(session_id)
