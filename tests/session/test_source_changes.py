@@ -266,3 +266,52 @@ def test_transcript_names_follow_the_key_rule(tmp_path: Path) -> None:
     path.write_bytes(transcript_line("one") * 4)
     reading = open_source(root).read()
     assert reading.summary("odd id/x").message_count == 4 and reading.warnings == ()
+
+
+def test_changes_are_relative_to_the_reading_passed_whichever_it_is(base: Path) -> None:
+    source = open_source(base)
+    first = source.read()
+    other_process("db().execute(\"UPDATE remote_sessions SET status = 'failed' WHERE id = 'a'\")", db=base / "db" / "tingly.db")
+    second = source.read(first)
+    assert second.changes == ChangeSet(changed=frozenset({"a"}))
+    other_process("db().execute(\"DELETE FROM remote_sessions WHERE id = 'b'\")", db=base / "db" / "tingly.db")
+    # Against the first reading, not the last one read.
+    again = source.read(first)
+    assert again.changes == ChangeSet(changed=frozenset({"a"}), removed=frozenset({"b"}))
+    # And then against the last one.
+    assert source.read(again).changes == ChangeSet()
+    other_process("db().execute(\"UPDATE remote_sessions SET status = 'closed' WHERE id = 'c'\")", db=base / "db" / "tingly.db")
+    assert source.read(second).changes == ChangeSet(changed=frozenset({"c"}), removed=frozenset({"b"}))
+
+
+def test_a_bad_row_fails_the_reading_and_the_next_one_is_still_right(base: Path) -> None:
+    source = open_source(base)
+    first = source.read()
+    other_process("db().execute(\"UPDATE remote_sessions SET chat_id = x'05', status = 'failed' WHERE id = 'b'\")", db=base / "db" / "tingly.db")
+    with pytest.raises(CorruptStoreError, match=r"session 'b': column chat_id holds BLOB"):
+        source.read(first)
+    other_process("db().execute(\"UPDATE remote_sessions SET chat_id = 'chat-2' WHERE id = 'b'\")", db=base / "db" / "tingly.db")
+    fixed = source.read(first)
+    assert fixed.changes == ChangeSet(changed=frozenset({"b"}))
+    assert (fixed.summary("b").chat_id, fixed.summary("b").status) == ("chat-2", Status.FAILED)
+    assert source.read(fixed).changes == ChangeSet()
+
+
+def test_successive_commits_each_show_only_their_own_change(base: Path) -> None:
+    source = open_source(base)
+    reading = source.read()
+    steps = [
+        ("UPDATE remote_sessions SET status = 'failed' WHERE id = 'a'", ChangeSet(changed=frozenset({"a"}))),
+        ("UPDATE remote_sessions SET request = 'again' WHERE id = 'b'", ChangeSet(changed=frozenset({"b"}))),
+        ("DELETE FROM remote_sessions WHERE id = 'c'", ChangeSet(removed=frozenset({"c"}))),
+        ("UPDATE remote_sessions SET response = 'r', last_activity = last_activity WHERE id = 'a'",
+         ChangeSet(changed=frozenset({"a"}))),
+        ("INSERT INTO remote_sessions SELECT 'c', chat_id, agent, project, status, request, response, error,"
+         " permission_mode, created_at, last_activity, expires_at FROM remote_sessions WHERE id = 'd'",
+         ChangeSet(added=frozenset({"c"}))),
+    ]
+    for sql, expected in steps:
+        other_process("db().execute(args['sql'])", db=base / "db" / "tingly.db", sql=sql)
+        reading = source.read(reading)
+        assert reading.changes == expected, sql
+    assert reading.summary("b").request == "again" and reading.session("a").response == "r"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -79,15 +80,16 @@ APPEND = (
 
 
 @pytest.fixture
-def base(tmp_path: Path) -> Path:
+def base(tmp_path: Path) -> Iterator[Path]:
     root = tmp_path / ".tingly-box"
     db = go_database(root / "db" / "tingly.db", go_row("a"), go_row("b"))
-    # Keep one connection open, as the bot does, so that commits stay in the WAL.
-    keeper = __import__("sqlite3").connect(db)
+    # One connection stays open, as the bot's does, so that commits stay in the WAL.
+    keeper = sqlite3.connect(db)
     keeper.execute("SELECT 1 FROM remote_sessions").fetchall()
     (root / "remote" / "transcripts").mkdir(parents=True)
     (root / "remote" / "transcripts" / "a.jsonl").write_bytes(transcript_line("one"))
-    return root
+    yield root
+    keeper.close()
 
 
 def _poke_transcripts(base: Path) -> Callable[[], None]:
@@ -111,6 +113,8 @@ def test_a_wal_commit_and_a_transcript_append_are_seen_and_other_files_are_not(b
     assert (latency := watch.seen_within(SOON)) is not None, "a transcript append was not seen"
     print(f"transcript append reported {latency * 1000:.0f} ms after the writer exited")
 
+    time.sleep(0.2)
+    watch.changed.clear()
     (base / "db" / "notes.txt").write_text("not the database")
     (base / "remote" / "transcripts" / "README").write_text("not a transcript")
     os.utime(db.with_name("tingly.db-shm"))
@@ -177,5 +181,7 @@ def test_where_directories_cannot_be_watched_relevant_files_are_polled(
     assert watch.seen_within(SOON) is not None
     in_other_process(COMMIT, base / "db" / "tingly.db")
     assert watch.seen_within(SOON) is not None
+    time.sleep(0.3)  # a commit may touch the WAL and the database in two polls
+    watch.changed.clear()
     (base / "db" / "notes.txt").write_text("not the database")
     assert watch.seen_within(0.4) is None

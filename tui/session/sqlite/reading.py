@@ -6,10 +6,13 @@ Reading again with the previous reading is cheap:
 
 - nothing is re-read when ``PRAGMA data_version`` is unchanged (no commit
   by any other connection) and no transcript changed (one ``stat`` each);
-- otherwise the rows are fetched and compared with the previous ones as
-  stored (every column but ``response``, which counts by its length), and
-  only rows that differ are decoded; a session whose transcript changed is
-  changed too.
+- otherwise SQLite compares the table with a copy of the previous
+  reading's rows in the reading connection's memory (:mod:`.row_mirror`:
+  every column but ``response``, which counts by its length) and returns
+  only the rows that differ, which alone are decoded; a session whose
+  transcript changed is changed too. Without that copy (the first
+  reading, or ``previous`` not the last one read) every row is fetched
+  and compared in Python.
 
 A full session (:meth:`SQLiteReading.session`) is read on demand: its row
 and transcript as stored at that moment.
@@ -25,20 +28,17 @@ from ..model import Session
 from ..snapshot import ChangeSet
 from ..stats import count_statuses
 from ..summary import SessionSummary
-from .rows import CLEAN_EXPRESSION, decode_summary
-from .schema import COLUMNS, TABLE
-from .store import SessionStoreSQLite
+from .row_mirror import ROW_COLUMNS, RowMirror
+from .rows import decode_summary
+from .schema import TABLE
+from .store import SessionStoreSQLite, fetch
 from .transcript_counts import TranscriptFile, TranscriptScan, scan_transcripts
 from .transcripts import SUFFIX, transcript_key
 
 # The row as a summary needs it (response left out), whether its text columns
 # hold text, and the length of the response: enough to see that it changed
 # without fetching it.
-_ROW_SELECT = (
-    "SELECT "
-    + ", ".join("'' AS response" if name == "response" else name for name in COLUMNS)
-    + f", {CLEAN_EXPRESSION}, length(response) FROM {TABLE}"
-)
+_ROW_SELECT = f"SELECT {ROW_COLUMNS} FROM main.{TABLE}"
 #: At most this many stray transcripts are named in the warning about them.
 STRAYS_NAMED = 3
 
@@ -126,34 +126,106 @@ class SQLiteReading:
         return count_statuses(summary.status for summary in self._summaries.values())
 
 
-def read_sqlite(reader: SessionStoreSQLite, previous: SQLiteReading | None = None) -> SQLiteReading:
+def read_sqlite(
+    reader: SessionStoreSQLite, previous: SQLiteReading | None = None, mirror: RowMirror | None = None
+) -> SQLiteReading:
     """Read the store ``reader`` opened; ``changes`` relative to ``previous``.
 
-    Raises :class:`~tui.session.StoreError` subclasses as the store does
+    ``mirror`` (kept by the caller from one reading to the next, with the
+    same ``reader``) lets SQLite find the rows that changed since
+    ``previous`` instead of fetching every row. Raises
+    :class:`~tui.session.StoreError` subclasses as the store does
     (:class:`~tui.session.DatabaseBusyError` for a database locked past the
     reader's busy timeout).
     """
     version = reader.data_version()
     if version is None:  # no database (yet)
-        removed = frozenset(previous or ())
-        return SQLiteReading(
-            reader, exists=False, data_version=None, rows={}, summaries={}, names={}, files={},
-            changes=ChangeSet(removed=removed), warnings=(),
-        )
-    same_place = previous is not None and previous.exists and previous.transcripts == reader.transcripts
-    scan = scan_transcripts(reader.transcripts, previous._files if same_place and previous is not None else None)
-    table_unchanged = same_place and previous is not None and previous._reader is reader and previous.data_version == version
-    if table_unchanged and previous is not None:
+        return _empty(reader, previous)
+    if previous is not None and not (previous.exists and previous.transcripts == reader.transcripts):
+        previous = None  # nothing to build on: compare in full
+    scan = scan_transcripts(reader.transcripts, previous._files if previous is not None else None)
+    if previous is not None and previous._reader is reader and previous.data_version == version:
+        # No commit since: only transcripts can have changed.
         if not scan.changed:
             return SQLiteReading(
                 reader, exists=True, data_version=version, rows=previous._rows, summaries=previous._summaries,
                 names=previous._names, files=previous._files, changes=ChangeSet(), warnings=previous.warnings,
             )
-        rows = previous._rows
-    else:
-        # The store's query: its connection, lock and error translation (same package).
-        rows = {row[0]: row for row in reader._query(_ROW_SELECT, (), "reading the sessions")}
-    return _compare(reader, version, rows, scan, previous if same_place else None)
+        return _update(reader, version, previous, [], [], scan)  # the same rows: a mirror of them still holds
+    with reader.read_transaction("reading the sessions") as conn:
+        if conn is None:  # pragma: no cover - the connection is open once data_version was read
+            return _empty(reader, previous)
+        version = int(conn.execute("PRAGMA data_version").fetchone()[0])  # this transaction's version
+        if mirror is not None and previous is not None and mirror.holds(conn, previous._rows):
+            changed_rows, removed_ids = mirror.differences(conn)
+            mirror.update(conn, [row[0] for row in changed_rows], removed_ids)
+            reading = _update(reader, version, previous, changed_rows, removed_ids, scan)
+        else:
+            rows = {row[0]: row for row in fetch(conn, _ROW_SELECT)}
+            if mirror is not None:
+                mirror.reset(conn)
+            reading = _compare(reader, version, rows, scan, previous)
+        if mirror is not None:
+            mirror.now_holds(conn, reading._rows)
+    return reading
+
+
+def _empty(reader: SessionStoreSQLite, previous: SQLiteReading | None) -> SQLiteReading:
+    return SQLiteReading(
+        reader, exists=False, data_version=None, rows={}, summaries={}, names={}, files={},
+        changes=ChangeSet(removed=frozenset(previous or ())), warnings=(),
+    )
+
+
+def _update(
+    reader: SessionStoreSQLite,
+    version: int,
+    previous: SQLiteReading,
+    changed_rows: list[Any],
+    removed_ids: list[Any],
+    scan: TranscriptScan,
+) -> SQLiteReading:
+    """``previous`` with the rows that differ (or are new), those removed, and the transcripts that changed."""
+    path = reader.path
+    files = scan.files
+    summaries = dict(previous._summaries)
+    rows, names = previous._rows, previous._names
+    if changed_rows or removed_ids:
+        rows, names = dict(rows), dict(names)
+    added: set[str] = set()
+    changed: set[str] = set()
+    for session_id in removed_ids:
+        rows.pop(session_id, None)
+        summaries.pop(session_id, None)
+        names.pop(session_id, None)
+    for row in changed_rows:
+        session_id = row[0]
+        if type(session_id) is not str:
+            decode_summary(path, row)  # raises: names the row and its bad id
+        name = names[session_id] = transcript_key(session_id) + SUFFIX
+        transcript = files.get(name)
+        summary = decode_summary(path, row, 0 if transcript is None else transcript.lines)
+        (changed if session_id in summaries else added).add(session_id)
+        rows[session_id], summaries[session_id] = row, summary
+    by_name: dict[str, str] | None = None
+    for name in scan.changed:
+        session_id = name[: -len(SUFFIX)]
+        if names.get(session_id) != name:  # a hashed key, or no session
+            if by_name is None:
+                by_name = {n: sid for sid, n in names.items()}
+            if name not in by_name:
+                continue  # a transcript of no session: a warning below
+            session_id = by_name[name]
+        if session_id in added or session_id in changed:
+            continue  # decoded above with the new count
+        transcript = files.get(name)
+        summaries[session_id] = summaries[session_id]._replace(message_count=0 if transcript is None else transcript.lines)
+        changed.add(session_id)
+    return SQLiteReading(
+        reader, exists=True, data_version=version, rows=rows, summaries=summaries, names=names, files=files,
+        changes=ChangeSet(frozenset(added), frozenset(changed), frozenset(removed_ids) & previous._summaries.keys()),
+        warnings=_warnings(reader.transcripts, files, names, scan.problems),
+    )
 
 
 def _compare(

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..reading import Reading
 from ..source import SourceKind
 from .reading import SQLiteReading, read_sqlite
+from .row_mirror import RowMirror
 from .store import SessionStoreSQLite, default_transcripts
 from .transcripts import SUFFIX
 
@@ -49,6 +50,7 @@ class SQLiteSource:
         self.busy_timeout = busy_timeout
         self._lock = threading.Lock()
         self._reader: SessionStoreSQLite | None = None
+        self._mirror = RowMirror()
 
     def __repr__(self) -> str:
         return f"SQLiteSource({str(self.db_path)!r})"
@@ -62,11 +64,10 @@ class SQLiteSource:
 
         A missing database is an empty reading with ``exists=False``.
         """
-        with self._lock:
+        with self._lock:  # one reading at a time: the mirror follows one line of readings
             if self._reader is None:
                 self._reader = SessionStoreSQLite(self.db_path, self.transcripts, busy_timeout=self.busy_timeout)
-            reader = self._reader
-        return read_sqlite(reader, previous if isinstance(previous, SQLiteReading) else None)
+            return read_sqlite(self._reader, previous if isinstance(previous, SQLiteReading) else None, self._mirror)
 
     def watch_paths(self) -> list[Path]:
         """The database's directory and the transcripts directory."""
@@ -88,5 +89,6 @@ class SQLiteSource:
         """Close the reading connection (the next :meth:`read` opens another)."""
         with self._lock:
             reader, self._reader = self._reader, None
+            self._mirror = RowMirror()
         if reader is not None:
             reader.close()
