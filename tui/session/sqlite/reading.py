@@ -47,7 +47,8 @@ class SQLiteReading:
     """An immutable reading of a SQLite store (a :class:`~tui.session.Reading`).
 
     Use :meth:`SQLiteSource.read <tui.session.sqlite.source.SQLiteSource.read>`
-    to make one. Sessions are in the table's order.
+    to make one. Sessions are in the table's order when first read; sessions
+    added later come after them.
     """
 
     __slots__ = (
@@ -104,7 +105,7 @@ class SQLiteReading:
         return self._summaries.get(session_id)
 
     def summaries(self) -> list[SessionSummary]:
-        """Every session's summary, in the table's order."""
+        """Every session's summary (in the order of the class docstring)."""
         return list(self._summaries.values())
 
     def session(self, session_id: str) -> Session | None:
