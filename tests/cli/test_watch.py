@@ -189,14 +189,14 @@ def test_a_directory_is_bad_usage(cli, tmp_path: Path) -> None:
 
 
 def test_the_commands_load_no_ui() -> None:
-    # watch reuses tui.app.watching, which is plain Python: importing it must not bring Textual in.
+    # watch uses the library's watcher (tui.session.watching): importing it must not bring Textual in.
     code = (
         "import sys, tui.cli.commands\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=TIMEOUT)
     assert done.stdout.strip() == ""
-    assert "tui.app.watching" in subprocess.run(
+    assert "tui.session.watching" in subprocess.run(
         [sys.executable, "-c", "import sys, tui.cli.commands; print(*sys.modules)"],
         capture_output=True, text=True, check=True, timeout=TIMEOUT,
     ).stdout.split()

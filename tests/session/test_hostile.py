@@ -254,7 +254,7 @@ def test_an_id_that_differs_from_its_key_is_a_warning(tmp_path: Path) -> None:
     assert done.returncode == 0 and "warning" in done.stderr and "'not-b'" in done.stderr
     fixed = path.read_bytes().replace(b'"not-b"', b'"b"')
     put_in_place(path, fixed)
-    assert read_snapshot(path, previous=store.snapshot()).warnings == []
+    assert read_snapshot(path, previous=store.snapshot()).warnings == ()
 
 
 @pytest.mark.parametrize("layout", ["indented", "compact"])

@@ -51,7 +51,7 @@ from .signals import ExitOnSignals
 from .state.classify import STALE, Expiries, live_expiries, shown_counts
 from .state.filters import Filter, next_status_filter
 from .state.tree_model import ChatRow, SessionRow
-from .watching import watch_file
+from tui.session.watching import watch_file
 from .widgets.detail_pane import DetailKit, DetailPane
 from .widgets.footer import FittingFooter
 from .widgets.message_view import HistoryKit, MessageView

@@ -1,7 +1,7 @@
 """``session-tui watch [PATH] [--json]``: a line per session added, changed or removed, until stopped.
 
 The file's directory is watched (writers replace the file by rename; see
-:mod:`tui.app.watching`, which is plain Python), and each reading is
+:mod:`tui.session.watching`), and each reading is
 compared with the last good one through the library's change sets
 (:attr:`Snapshot.changes`), so only the sessions whose bytes changed are
 looked at. A cheap ``stat`` every :data:`POLL_SECONDS` catches anything
@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
 
-from tui.app.watching import watch_file
+from tui.session.watching import watch_file
 from tui.session import SessionSummary, Snapshot, StoreAccessError, StoreError, read_snapshot
 from tui.session.snapshot import FileIdentity, file_identity
 

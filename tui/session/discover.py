@@ -1,4 +1,9 @@
-"""``open_store``: the right store for a path, be it a file or tingly-box's base directory."""
+"""The right store for a path, be it a file or tingly-box's base directory.
+
+:func:`open_store` opens a store for edits; :func:`open_source` a
+:class:`~tui.session.Source` for viewers, and :func:`default_source` the
+one to use when no path is given (SPEC §7).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,13 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import StoreAccessError, StoreError
+from .json_source import JSONSource
+from .source import Source
 from .sqlite.schema import has_sqlite_header
+from .sqlite.source import SQLiteSource
 from .sqlite.store import SessionStoreSQLite
 from .store import SessionStoreJSON
 
@@ -17,6 +26,69 @@ JSON_NAME = "bot_sessions.json"
 DB_RELATIVE = Path("db") / "tingly.db"
 #: What the bot renames ``bot_sessions.json`` to once it imported it into the database.
 MIGRATED_SUFFIX = ".migrated"
+#: tingly-box's base directory when no path is given.
+DEFAULT_BASE = Path("~/.tingly-box")
+#: Names that say "a SQLite database" for a file that does not exist yet.
+DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+class StoreLocations(NamedTuple):
+    """Where the stores of one base directory are, for a screen that found no sessions."""
+
+    json_path: Path
+    db_path: Path
+    #: ``bot_sessions.json.migrated`` when it is there (the bot moved its sessions to the database).
+    migrated_path: Path | None
+
+
+def store_locations(base: str | os.PathLike[str] | None = None) -> StoreLocations:
+    """Both stores' paths under ``base`` (default ``~/.tingly-box``), and the ``.migrated`` file if there is one."""
+    root = Path(base if base is not None else DEFAULT_BASE).expanduser()
+    json_path = root / JSON_NAME
+    migrated = json_path.with_name(JSON_NAME + MIGRATED_SUFFIX)
+    return StoreLocations(json_path, root / DB_RELATIVE, migrated if migrated.exists() else None)
+
+
+def default_path(base: str | os.PathLike[str] | None = None) -> Path:
+    """The store to use with no path (SPEC §7): ``bot_sessions.json`` under ``base`` if it exists, else ``db/tingly.db``.
+
+    ``base`` defaults to ``~/.tingly-box``.
+    """
+    locations = store_locations(base)
+    return locations.json_path if locations.json_path.exists() else locations.db_path
+
+
+def default_source(base: str | os.PathLike[str] | None = None) -> Source:
+    """The :class:`Source` of :func:`default_path`."""
+    return open_source(default_path(base))
+
+
+def open_source(path: str | os.PathLike[str]) -> Source:
+    """The :class:`Source` for ``path``; never fails (reading it says what is wrong).
+
+    - a directory is a base directory: its ``bot_sessions.json`` if that
+      exists, else its ``db/tingly.db`` (also for a path ending in ``/``
+      that does not exist yet);
+    - an existing file is a SQLite database when it starts with SQLite's
+      header or is named ``*.db`` (``.sqlite``, ``.sqlite3``), else a JSON
+      session file;
+    - a file that does not exist yet is a database by those names, else a
+      JSON session file, as it always was.
+    """
+    text = os.fspath(path)
+    target = Path(text).expanduser()
+    if target.is_dir() or (text.endswith(("/", os.sep)) and not target.exists()):
+        return _base_source(target)
+    if target.suffix.lower() in DATABASE_SUFFIXES or (target.is_file() and has_sqlite_header(target)):
+        return SQLiteSource(target)
+    return JSONSource(target)
+
+
+def _base_source(base: Path) -> Source:
+    json_path, db_path = base / JSON_NAME, base / DB_RELATIVE
+    if json_path.exists():
+        return JSONSource(json_path, named=base)
+    return SQLiteSource(db_path, named=base)
 
 
 def open_store(

@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
+from .batch_store import BatchSessionStore
 from .durations import age_cutoff
 from .gotime import utc_now
 from .model import Config, Message, Session, by_created, by_last_activity
@@ -312,9 +313,8 @@ class Manager:
                 del self._sessions[session_id]
         if self.store is None:
             return len(doomed)
-        cleanup = getattr(self.store, "cleanup_old_sessions", None)
-        if cleanup is not None:
-            return int(cleanup(older_than))
+        if isinstance(self.store, BatchSessionStore):
+            return int(self.store.cleanup_old_sessions(older_than))
         return len(self._store_delete(doomed))
 
     def stop(self) -> None:
@@ -340,9 +340,8 @@ class Manager:
 
     def _store_delete(self, ids: list[str]) -> list[str]:
         assert self.store is not None
-        many = getattr(self.store, "delete_many", None)
-        if many is not None:
-            return list(many(ids))
+        if isinstance(self.store, BatchSessionStore):
+            return list(self.store.delete_many(ids))
         return [sid for sid in ids if self.store.delete(sid)]
 
     def _apply(self, session_ids: Collection[str], change: Callable[[Session], bool]) -> list[str]:
@@ -353,9 +352,8 @@ class Manager:
         ids = list(dict.fromkeys(session_ids))
         if self.store is None:
             return self._apply_in_memory(ids, change)
-        modify_many = getattr(self.store, "modify_many", None)
-        if modify_many is not None:
-            results: dict[str, Session] = modify_many(ids, change)
+        if isinstance(self.store, BatchSessionStore):
+            results: dict[str, Session] = self.store.modify_many(ids, change)
         else:  # a plain Go-style store: get, change, set
             results = {}
             for sid in ids:

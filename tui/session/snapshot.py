@@ -136,7 +136,7 @@ class Snapshot:
         self._summaries = summaries
         #: Sessions whose ``"ID"`` is not their ``items`` key: key → the ID in the file.
         self._odd_ids = odd_ids or {}
-        self._warnings: list[str] | None = None
+        self._warnings: tuple[str, ...] | None = None
 
     # -- reading ------------------------------------------------------------
 
@@ -179,15 +179,15 @@ class Snapshot:
         return [s for s in map(self.session, self._entries) if s is not None]
 
     @property
-    def warnings(self) -> list[str]:
+    def warnings(self) -> tuple[str, ...]:
         """What is odd about the file but does not stop reading it, one line each.
 
         Today: sessions whose ``"ID"`` differs from their key in ``items``
         (the key is what identifies a session, as in Go's store).
         """
         if self._warnings is None:
-            self._warnings = self._find_warnings()
-        return list(self._warnings)
+            self._warnings = tuple(self._find_warnings())
+        return self._warnings
 
     def _find_warnings(self) -> list[str]:
         found = []

@@ -197,6 +197,35 @@ class SessionStoreSQLite:
             except sqlite3.Error as exc:
                 raise translate(exc, self.path, "reading data_version") from None
 
+    @contextmanager
+    def read_transaction(self, doing: str) -> Iterator[sqlite3.Connection | None]:
+        """One read transaction on the store's connection, under its lock: every query sees one version.
+
+        Yields ``None`` when there is no database. Only ``temp`` tables may
+        be written inside (the main database is only read). ``sqlite3``
+        errors raise as :class:`~tui.session.StoreError` subclasses naming ``doing``.
+        """
+        with self._mutex:
+            conn = self._connection(create=False)
+            if conn is None:
+                yield None
+                return
+            try:
+                conn.execute("BEGIN")
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path, doing) from None
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # no transaction left to roll back
+                if isinstance(exc, sqlite3.Error):
+                    raise translate(exc, self.path, doing) from None
+                raise
+
     # -- writing ------------------------------------------------------------
 
     def set(self, session_id: str, session: Session) -> None:

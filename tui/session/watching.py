@@ -1,0 +1,119 @@
+"""Watching a :class:`~tui.session.Source`: the directories it names, filtered by its predicate.
+
+Directories, not files: a JSON writer replaces its file by rename (a
+watch on the file would stay on the old inode after the first replace),
+and a database or transcript directory gains files. Each directory is
+watched non-recursively with ``watchfiles``; changes closer together than
+:data:`DEBOUNCE_MS` are reported once. Where a directory cannot be
+watched, or none exists yet, every relevant file is ``stat``-ed each
+:data:`POLL_SECONDS` instead. Plain Python (threads), no UI.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import watchfiles
+
+from .json_source import JSONSource
+from .source import Source
+
+#: Changes closer together than this are reported once.
+DEBOUNCE_MS = 40
+#: Stat polling interval when a directory cannot be watched (or does not exist yet).
+POLL_SECONDS = 0.5
+
+#: What a poll compares: per watched directory, each relevant entry's identity (``None``: no directory).
+_PollState = tuple[tuple[Path, frozenset[tuple[str, int, int, int, int]] | None], ...]
+
+
+def watch_source(source: Source, on_change: Callable[[], None], stop: threading.Event) -> None:
+    """Call ``on_change`` whenever a reading of ``source`` may have changed, until ``stop`` is set.
+
+    A directory of :meth:`Source.watch_paths` that appears later is
+    watched from then on (and reported as a change).
+    """
+    while not stop.is_set():
+        directories = list(dict.fromkeys(Path(p).absolute() for p in source.watch_paths()))
+        present = [d for d in directories if d.is_dir()]
+        if not present:
+            _poll(source, directories, on_change, stop, until_more_than=0)
+            continue
+        waiting = len(present) < len(directories)
+
+        def relevant(_change: watchfiles.Change, changed: str) -> bool:
+            return source.is_relevant(Path(changed))
+
+        try:
+            for changes in watchfiles.watch(
+                *present,
+                watch_filter=relevant,
+                debounce=DEBOUNCE_MS,
+                step=10,
+                stop_event=stop,
+                rust_timeout=1000,
+                yield_on_timeout=waiting,
+                recursive=False,
+                raise_interrupt=False,
+            ):
+                if changes:
+                    on_change()
+                if waiting and any(d.is_dir() for d in directories if d not in present):
+                    on_change()  # a directory appeared: it may already hold what matters
+                    break
+        except Exception:  # no inotify, a directory removed...: poll instead
+            _poll(source, directories, on_change, stop, until_more_than=None)
+
+
+def watch_file(path: Path, on_change: Callable[[], None], stop: threading.Event) -> None:
+    """:func:`watch_source` for a JSON session file at ``path`` (its symlink's target included)."""
+    watch_source(JSONSource(path), on_change, stop)
+
+
+def _poll_state(source: Source, directories: list[Path]) -> _PollState:
+    state = []
+    for directory in directories:
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            state.append((directory, None))
+            continue
+        seen = set()
+        for entry in entries:
+            path = Path(entry.path)
+            if not source.is_relevant(path):
+                continue
+            try:
+                st = entry.stat()  # follows a symlink to its target
+            except OSError:
+                continue
+            seen.add((entry.name, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+        state.append((directory, frozenset(seen)))
+    return tuple(state)
+
+
+def _poll(
+    source: Source,
+    directories: list[Path],
+    on_change: Callable[[], None],
+    stop: threading.Event,
+    *,
+    until_more_than: int | None,
+) -> None:
+    """Stat every relevant file each :data:`POLL_SECONDS`; report differences.
+
+    With ``until_more_than``, return (after reporting a change) once more
+    than that many directories exist, so that they can be watched instead.
+    """
+    last = _poll_state(source, directories)
+    while not stop.wait(POLL_SECONDS):
+        current = _poll_state(source, directories)
+        if current != last:
+            last = current
+            on_change()
+        if until_more_than is not None and sum(d.is_dir() for d in directories) > until_more_than:
+            on_change()
+            return
