@@ -46,7 +46,8 @@ BOT = WriterInfo(foreign=True, foreign_at=NOW - timedelta(seconds=3))
 
 def test_the_status_bar_texts_say_the_bot_writes_here_and_how_long_ago() -> None:
     assert bot_label(timedelta(seconds=3)) == "⚠ bot writes here · 3s ago"
-    assert bot_label(timedelta(minutes=4, seconds=2), compact=True) == "⚠ bot 4m ago"
+    assert bot_label(timedelta(minutes=4, seconds=2), narrow=1) == "⚠ bot wrote 4m ago"
+    assert bot_label(timedelta(hours=2), narrow=2) == "⚠ bot 2h ago"
     assert bot_label(timedelta(milliseconds=300)) == "⚠ bot writes here · just now"
     assert age_text(timedelta(seconds=-5)) == "just now"  # a version stamped a moment ahead of the clock
     assert undone_label(2) == "2 undone" and undone_label(0) == ""

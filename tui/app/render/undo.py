@@ -37,11 +37,13 @@ def age_text(age: timedelta) -> str:
     return f"{format_age(age)} ago"
 
 
-def bot_label(age: timedelta, *, compact: bool = False) -> str:
-    """The status bar's warning: ``⚠ bot writes here · 3s ago`` (compact: ``⚠ bot 3s ago``)."""
-    if compact:
-        return f"⚠ bot {age_text(age)}"
-    return f"⚠ bot writes here · {age_text(age)}"
+#: The status bar's warning, from the widest to the narrowest (``{age}``: ``3s ago``).
+BOT_LABELS = ("⚠ bot writes here · {age}", "⚠ bot wrote {age}", "⚠ bot {age}")
+
+
+def bot_label(age: timedelta, *, narrow: int = 0) -> str:
+    """The status bar's warning: ``⚠ bot writes here · 3s ago``; ``narrow`` 1 or 2 for shorter ones."""
+    return BOT_LABELS[min(narrow, len(BOT_LABELS) - 1)].format(age=age_text(age))
 
 
 def undone_label(count: int) -> str:

@@ -69,13 +69,13 @@ class StatusBar(Static):
         styles = self._styles.get()
         alerted = facts.foreign_age is not None or facts.undone > 0
         # Narrower and narrower until it fits: counts as symbols, the bot's
-        # warning short, then (only to make room for a warning) no clock.
-        stages = [(False, False, True), (True, False, True), (True, True, True)]
+        # warning shorter, then (only to make room for a warning) no clock.
+        stages = [(False, 0, True), (True, 0, True), (True, 1, True)]
         if alerted:
-            stages.append((True, True, False))
-        for compact, compact_alert, clock in stages:
+            stages += [(True, 1, False), (True, 2, False)]
+        for compact, narrow, clock in stages:
             text = self._head(facts, clock)
-            text.append_text(self._alerts(facts, compact_alert))
+            text.append_text(self._alerts(facts, narrow))
             text.append_text(self._counts(facts, compact))
             text.append(" │ ", styles["dim"])
             if text.cell_len + 12 <= width:
@@ -105,12 +105,12 @@ class StatusBar(Static):
         head.append(" │ ", styles["dim"])
         return head
 
-    def _alerts(self, facts: StatusFacts, compact: bool) -> Text:
+    def _alerts(self, facts: StatusFacts, narrow: int) -> Text:
         """``⚠ bot writes here · 3s ago │ 2 undone │ `` (or nothing)."""
         styles = self._styles.get()
         text = Text(end="")
         if facts.foreign_age is not None:
-            text.append(bot_label(facts.foreign_age, compact=compact), styles["warn"])
+            text.append(bot_label(facts.foreign_age, narrow=narrow), styles["warn"])
             text.append(" │ ", styles["dim"])
         if facts.undone:
             text.append(undone_label(facts.undone), styles["error"])
