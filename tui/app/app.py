@@ -12,7 +12,7 @@ import gc
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -26,13 +26,16 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from tui.session import (
+    EditKind,
     Manager,
     SessionStoreJSON,
     SessionSummary,
     Snapshot,
     StoreError,
+    cleanup_candidates,
     read_snapshot,
 )
+from tui.session.watching import watch_file
 
 from .messages import (
     DetailLoaded,
@@ -44,6 +47,7 @@ from .messages import (
 )
 from .priority import lower_this_thread, note_ui_thread
 from .render.rows import one_line, short_id
+from .render.undo import done_warning, edit_warning
 from .screens.cleanup import CleanupScreen
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
@@ -51,13 +55,14 @@ from .signals import ExitOnSignals
 from .state.classify import STALE, Expiries, live_expiries, shown_counts
 from .state.filters import Filter, next_status_filter
 from .state.tree_model import ChatRow, SessionRow
-from tui.session.watching import watch_file
+from .state.undone import UndoTracker
 from .widgets.detail_pane import DetailKit, DetailPane
 from .widgets.footer import FittingFooter
 from .widgets.message_view import HistoryKit, MessageView
 from .widgets.session_tree import SessionTree
 from .widgets.status_bar import StatusBar, StatusFacts
 from .widgets.strip_view import StripView
+from .widgets.undone_notice import UndoneNotice
 
 Clock = Callable[[], datetime]
 
@@ -67,6 +72,11 @@ TICK_SECONDS = 2.0
 SELECTION_DELAY = 0.06
 #: The confirm dialog lists at most this many sessions by name.
 CONFIRM_ROWS = 8
+#: Rows of a confirm dialog besides its list of sessions, with the bot's warning
+#: (at 80 columns; the dialog may take 90% of the screen's height).
+CONFIRM_CHROME_ROWS = 18
+#: What each edit's verb records (see :class:`.state.undone.UndoTracker`).
+EDIT_KINDS = {"close": EditKind.CLOSE, "delete": EditKind.DELETE, "clean up": EditKind.CLEANUP}
 #: The footer's keys that give way first in a narrow terminal, least needed first
 #: (each is still a key, in the help and the palette).
 FOOTER_DROP_ORDER = ("toggle_follow", "toggle_expand", "reload", "toggle_pause", "cleanup", "cycle_status", "help")
@@ -100,6 +110,7 @@ class SessionApp(App[None]):
         Binding("e", "toggle_expand", "Expand", tooltip="Show long messages whole, or cut them again"),
         Binding("tab", "next_pane", "Pane", show=False, tooltip="Next pane: sessions, detail, messages"),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, tooltip="Previous pane"),
+        Binding("u", "dismiss_undone", "Dismiss", tooltip="Dismiss the notice about edits the bot undid"),
         Binding("question_mark", "help", "Help", tooltip="Keys and badges"),
         Binding("q", "quit", "Quit", tooltip="Quit"),
     ]
@@ -147,10 +158,13 @@ class SessionApp(App[None]):
         self._selection_timer: Timer | None = None
         self._tree_border = ("", "")
         self._cursor_moved_at = 0.0
+        #: The app's edits, who writes the file, and which edits were undone.
+        self.undo = UndoTracker()
 
     # -- layout ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield UndoneNotice(id="undone")
         yield Static(id="banner")
         with Horizontal(id="panes"):
             with Vertical(id="left"):
@@ -217,6 +231,7 @@ class SessionApp(App[None]):
         # collection, and a reading pins the whole file's bytes.
         base = box.pop()
         lower_this_thread()
+        started = time.monotonic()
         try:
             snapshot = read_snapshot(self.path, previous=base)
         except StoreError as exc:
@@ -225,7 +240,7 @@ class SessionApp(App[None]):
             self.post_message(SnapshotFailed(f"{self.path}: cannot read: {exc!r}"))
         else:
             # The status bar's facts, computed here rather than on the UI thread.
-            self.post_message(SnapshotLoaded(snapshot, snapshot.stats(), live_expiries(snapshot.summaries())))
+            self.post_message(SnapshotLoaded(snapshot, snapshot.stats(), live_expiries(snapshot.summaries()), started))
 
     @work(thread=True, exit_on_error=False, group="discard", description="free an old reading")
     def _discard(self, box: list[object]) -> None:
@@ -270,6 +285,8 @@ class SessionApp(App[None]):
             or (isinstance(cursor, ChatRow) and cursor.chat_id in touched)  # its counts changed
         ):
             self._show_selection()
+        if self.undo.observe(snapshot, message.started, self.clock()):
+            self._show_undone()
         self._update_chrome()
         self._finish_load()
         if first:
@@ -409,6 +426,8 @@ class SessionApp(App[None]):
                 error=self.error,
                 read_only=self.read_only,
                 filtered=filtered,
+                foreign_age=self.undo.foreign_age(self.clock()),
+                undone=len(self.undo),
             )
         )
         title = "Sessions" + (f" — {filtered}" if filtered else "")
@@ -579,11 +598,15 @@ class SessionApp(App[None]):
         self.messages_view.action_toggle_expand()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """With ``--read-only`` the edits are not offered: not in the footer, and their keys do nothing."""
+        """With ``--read-only`` the edits are not offered: not in the footer, and their keys do nothing.
+        Dismiss is in the footer while there is a notice to dismiss."""
+        if action == "dismiss_undone":
+            return bool(len(self.undo))
         return not (self.read_only and action in EDIT_ACTIONS)
 
     def _offered(self, bindings: Iterable[Binding]) -> list[Binding]:
-        return [binding for binding in bindings if self.check_action(binding.action, ())]
+        """The keys the help and the palette list (the situational ones too)."""
+        return [binding for binding in bindings if not (self.read_only and binding.action in EDIT_ACTIONS)]
 
     def action_help(self) -> None:
         """Show every key and what the badges mean."""
@@ -652,11 +675,11 @@ class SessionApp(App[None]):
         def summaries() -> list:
             return self.snapshot.summaries() if self.snapshot is not None else []
 
-        def done(age: object) -> None:
+        def done(age: timedelta | None) -> None:
             if age is not None:
                 self._cleanup(age)
 
-        self.push_screen(CleanupScreen(summaries, self.clock), done)
+        self.push_screen(CleanupScreen(summaries, self.clock, self._edit_warning()), done)
 
     def _refuse_read_only(self, verb: str) -> bool:
         if self.read_only:
@@ -670,7 +693,10 @@ class SessionApp(App[None]):
         if not ids:
             self.notify(f"Nothing to {verb}: select or mark sessions first.", severity="warning", markup=False)
             return
-        body = self._describe(ids)
+        warning = self._edit_warning()
+        room = int(self.size.height * 0.9) - CONFIRM_CHROME_ROWS
+        rows = CONFIRM_ROWS if warning is None else max(2, min(CONFIRM_ROWS, room))
+        body = self._describe(ids, rows)
         title = f"{verb.capitalize()} {'this session' if len(ids) == 1 else f'{len(ids)} sessions'}?"
         if verb == "close":
             body.append("\nClosed sessions stay in the file with status closed.", "dim")
@@ -681,12 +707,17 @@ class SessionApp(App[None]):
             if confirmed:
                 self._edit(verb, ids)
 
-        self.push_screen(ConfirmScreen(title, body, action_label=verb.capitalize()), done)
+        self.push_screen(ConfirmScreen(title, body, action_label=verb.capitalize(), warning=warning), done)
 
-    def _describe(self, ids: list[str]) -> Text:
+    def _edit_warning(self) -> Text | None:
+        """What the dialogs say while a writer that takes no lock is recent, else ``None``."""
+        age = self.undo.foreign_age(self.clock())
+        return None if age is None else edit_warning(age)
+
+    def _describe(self, ids: list[str], rows: int = CONFIRM_ROWS) -> Text:
         model = self.tree.model
         text = Text()
-        for session_id in ids[:CONFIRM_ROWS]:
+        for session_id in ids[:rows]:
             summary = model.summaries.get(session_id)
             text.append(f"  {short_id(session_id)}", "bold")
             if summary is not None:
@@ -694,8 +725,8 @@ class SessionApp(App[None]):
                 if summary.project:
                     text.append(f"  {one_line(summary.project)}", "dim")
             text.append("\n")
-        if len(ids) > CONFIRM_ROWS:
-            text.append(f"  … and {len(ids) - CONFIRM_ROWS} more\n")
+        if len(ids) > rows:
+            text.append(f"  … and {len(ids) - rows} more\n")
         return text
 
     def _get_manager(self) -> Manager:
@@ -713,40 +744,58 @@ class SessionApp(App[None]):
         try:
             manager = self._get_manager()
             done = manager.close_many(ids) if verb == "close" else manager.delete_many(ids)
+            returned = time.monotonic()
         except (StoreError, OSError, ValueError) as exc:
             self.post_message(EditFailed(verb, str(exc)))
         except Exception as exc:
             self.post_message(EditFailed(verb, f"unexpected error: {exc!r}"))
         else:
-            self.post_message(EditDone(verb, ids, done))
+            self.post_message(EditDone(verb, ids, done, returned=returned))
 
     @work(thread=True, exit_on_error=False, group="edit", description="clean up old sessions")
-    def _cleanup(self, age: object) -> None:
+    def _cleanup(self, age: timedelta) -> None:
         try:
-            removed = self._get_manager().cleanup_old_sessions(age)  # type: ignore[arg-type]
+            manager = self._get_manager()
+            store = manager.store
+            assert isinstance(store, SessionStoreJSON)
+            # The ids it removed, for the undo check: those it would remove from
+            # the latest reading that the reading after its write no longer has.
+            doomed = [s.id for s in cleanup_candidates(store.snapshot().summaries(), age, self.clock())]
+            removed = manager.cleanup_old_sessions(age)
+            returned = time.monotonic()
+            after = store.snapshot()
+            removed_ids = [sid for sid in doomed if sid not in after]
         except (StoreError, OSError, ValueError) as exc:
             self.post_message(EditFailed("clean up", str(exc)))
         except Exception as exc:
             self.post_message(EditFailed("clean up", f"unexpected error: {exc!r}"))
         else:
-            self.post_message(EditDone("clean up", [], [], removed=removed))
+            self.post_message(EditDone("clean up", [], [], removed=removed, removed_ids=removed_ids, returned=returned))
 
     @on(EditDone)
     def _edit_done(self, message: EditDone) -> None:
         if not self.is_running:
             return  # a worker finished while the app shuts down
+        edited = message.removed_ids if message.verb == "clean up" else message.done
+        self.undo.edited(EDIT_KINDS[message.verb], edited, self.clock(), message.returned)
+        # Said as the edit lands: the bot's next write is likely to put it back.
+        at_risk = self.undo.foreign_age(self.clock()) is not None
         if message.verb == "clean up":
             n = message.removed
             text = f"Cleaned up {n} session{'s' if n != 1 else ''}." if n else "Nothing was old enough to clean up."
-            self.notify(text, markup=False)
+            if n and at_risk:
+                text = text[:-1] + done_warning(n)
+            self.notify(text, severity="warning" if n and at_risk else "information", markup=False)
         else:
             n = len(message.done)
             past = "closed" if message.verb == "close" else "deleted"
             text = f"{past.capitalize()} {n} session{'s' if n != 1 else ''}."
+            if n and at_risk:
+                text = text[:-1] + done_warning(n)
             missing = len(message.requested) - n
             if missing:
                 text += f" {missing} no longer in the file."
-            self.notify(text, severity="warning" if missing else "information", markup=False)
+            self.notify(text, severity="warning" if missing or (n and at_risk) else "information", markup=False)
             self.tree.model.marked.difference_update(message.requested)
         self.request_load()
 
@@ -760,4 +809,20 @@ class SessionApp(App[None]):
     @on(SessionTree.MarksChanged)
     def _marks_changed(self) -> None:
         self._update_chrome()
+
+    # -- edits undone -------------------------------------------------------------
+
+    def _show_undone(self) -> None:
+        self.query_one(UndoneNotice).show(self.undo.undone)
+        self.refresh_bindings()  # the footer offers "u Dismiss" while there is a notice
+
+    def action_dismiss_undone(self) -> None:
+        """Dismiss the notice about undone edits (it comes back only for a new undo)."""
+        if self.undo.dismiss():
+            self._show_undone()
+            self._update_chrome()
+
+    @on(UndoneNotice.DismissRequested)
+    def _notice_clicked(self) -> None:
+        self.action_dismiss_undone()
 

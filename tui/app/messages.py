@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
@@ -30,6 +30,8 @@ class SnapshotLoaded(Message):
     snapshot: Snapshot
     counts: dict[str, int] | None = None
     expiries: dict[str, list[float]] | None = None
+    #: ``time.monotonic()`` when the reading began (only edits done by then are checked).
+    started: float | None = None
 
 
 @dataclass
@@ -61,6 +63,10 @@ class EditDone(Message):
     requested: list[str]
     done: list[str]
     removed: int = 0
+    #: The ids a cleanup removed (as far as the readings around its write tell).
+    removed_ids: list[str] = field(default_factory=list)
+    #: ``time.monotonic()`` when the write returned.
+    returned: float = 0.0
 
 
 @dataclass

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tui.session import EditKind, EditLedger, Snapshot, UndoneEdit, format_age, read_snapshot
 from tui.session.snapshot import file_identity
+from tui.text.advice import HOW_TO_MAKE_IT_STICK
 
 from .args import duration
 from .output import cell
@@ -34,9 +35,6 @@ VERIFY_HELP = """\
 exits 3, naming the sessions, if any of it was undone (a closed session no
 longer closed, a removed one back): a writer that takes no lock, such as
 the Go bot's store, undoes edits at its next write."""
-
-HOW_TO_MAKE_IT_STICK = "stop the bot first, or use the SQLite store of current tingly-box"
-
 
 def add_verify(parser: argparse.ArgumentParser) -> None:
     """Add ``--verify DURATION``."""

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -27,6 +29,7 @@ from textual.widgets import Input
 
 from tui.app.app import SessionApp
 from tui.app.state.tree_model import SessionRow
+from tui.session import SessionStoreJSON
 
 from .fixtures import NOW, Doc, long_history_document, session_id, varied_document, write
 
@@ -215,6 +218,60 @@ async def _read_only_refuses(pilot: Pilot) -> None:
     await pilot.press("d")
 
 
+#: How long before NOW the simulated bot last wrote, in the bot scenes.
+BOT_WROTE_AGO = timedelta(seconds=3)
+
+
+def bot_rewrites(path: Path, data: bytes) -> None:
+    """Write ``path`` as the Go bot's store does, from memory, taking no lock
+    (``<file>.tmp``, then rename), stamped :data:`BOT_WROTE_AGO` before NOW."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.rename(tmp, path)
+    stamp = int((NOW - BOT_WROTE_AGO).timestamp()) * 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))
+
+
+async def _bot_is_writing(pilot: Pilot) -> None:
+    """A session-tui write (so versions are recorded), then one by the bot, read."""
+    app = pilot.app
+    assert isinstance(app, SessionApp)
+    original = app.path.read_bytes()
+    SessionStoreJSON(app.path).force_save()
+    bot_rewrites(app.path, original)
+    await pilot.press("r")
+    await settle(pilot)
+
+
+async def _confirm_close_next_to_bot(pilot: Pilot) -> None:
+    await _bot_is_writing(pilot)
+    await cursor_to(pilot, 3)
+    await pilot.press("c")
+
+
+async def _cleanup_next_to_bot(pilot: Pilot) -> None:
+    await _bot_is_writing(pilot)
+    await pilot.press("x")
+
+
+async def _bot_undid_closes(pilot: Pilot) -> None:
+    app = pilot.app
+    assert isinstance(app, SessionApp)
+    original = app.path.read_bytes()  # what the bot has in memory
+    for n in (1, 5):  # both running; space marks and moves down
+        await cursor_to(pilot, n)
+        await pilot.press("space")
+    await pilot.press("c")
+    await steady(pilot)
+    await pilot.press("y")
+    await settle(pilot)
+    bot_rewrites(app.path, original)  # its next write puts them back
+    await pilot.press("r")
+    await settle(pilot)
+    await cursor_to(pilot, 1)
+    app.clear_notifications()  # the edit's toasts; the notice that stays is the point
+
+
 SCENES: tuple[Scene, ...] = (
     Scene("main", "sessions by chat, every status", prepare=_running),
     Scene("failed-detail", "a failed session's detail", prepare=_failed_detail),
@@ -236,6 +293,19 @@ SCENES: tuple[Scene, ...] = (
     Scene("filter-text", "filtered by text: 5302", prepare=_filter_text),
     Scene("filter-status", "filtered by status: running", prepare=_filter_status),
     Scene("read-only", "read-only: edits are refused", options={"read_only": True}, prepare=_read_only_refuses),
+    Scene(
+        "confirm-close-bot",
+        "close next to the bot: the dialog says it will likely be undone",
+        size=(80, 24),
+        prepare=_confirm_close_next_to_bot,
+    ),
+    Scene("cleanup-bot", "cleanup next to the bot, at 80×24", size=(80, 24), prepare=_cleanup_next_to_bot),
+    Scene(
+        "bot-undid",
+        "the bot undid two closes: the notice stays until dismissed (u)",
+        size=(80, 24),
+        prepare=_bot_undid_closes,
+    ),
 )
 
 #: Scenes by name.

@@ -23,6 +23,12 @@ from ..render.times import ago
 
 #: The preview lists at most this many sessions (and says how many more).
 PREVIEW_ROWS = 12
+#: The dialog's rows besides the preview's sessions (at 80 columns, where the
+#: help wraps), so that its buttons stay on a short screen: it may take 90% of
+#: the height; with the bot's warning (3 rows) it drops its vertical padding
+#: and may take all of it.
+CHROME_ROWS = 19
+WARNED_CHROME_ROWS = 20
 DEFAULT_AGE = "7d"
 
 
@@ -34,15 +40,22 @@ class CleanupScreen(ModalScreen[timedelta | None]):
         Binding("enter", "confirm", "Clean up", show=False),
     ]
 
-    def __init__(self, summaries: Callable[[], Sequence[SessionSummary]], clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        summaries: Callable[[], Sequence[SessionSummary]],
+        clock: Callable[[], datetime],
+        warning: Text | None = None,
+    ) -> None:
+        """``warning``: said above the buttons (a writer that takes no lock is likely to undo the cleanup)."""
         super().__init__()
+        self._warning = warning
         self._summaries = summaries
         self._clock = clock
         self._age: timedelta | None = None
         self._count = 0
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="cleanup"):
+        with Vertical(id="dialog", classes="cleanup -warned" if self._warning is not None else "cleanup"):
             yield Static(Text("Clean up old sessions"), classes="dialog-title")
             yield Static(
                 Text("Removes closed, completed, failed and expired sessions idle longer than:"),
@@ -50,6 +63,8 @@ class CleanupScreen(ModalScreen[timedelta | None]):
             )
             yield Input(value=DEFAULT_AGE, placeholder="age: 30m, 12h, 7d, 2w", id="age")
             yield Static(id="preview", classes="dialog-body")
+            if self._warning is not None:
+                yield Static(self._warning, classes="dialog-warning", id="warning")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Remove (enter)", variant="error", id="yes", disabled=True)
                 yield Button("Cancel (esc)", id="no")
@@ -78,6 +93,12 @@ class CleanupScreen(ModalScreen[timedelta | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def _rows(self) -> int:
+        """How many sessions the preview lists: :data:`PREVIEW_ROWS`, fewer on a short screen."""
+        height = self.app.size.height
+        room = height - WARNED_CHROME_ROWS if self._warning is not None else int(height * 0.9) - CHROME_ROWS
+        return max(1, min(PREVIEW_ROWS, room))
+
     def _preview(self, value: str) -> None:
         preview = self.query_one("#preview", Static)
         button = self.query_one("#yes", Button)
@@ -104,7 +125,8 @@ class CleanupScreen(ModalScreen[timedelta | None]):
         table.add_column(no_wrap=True, max_width=18, overflow="ellipsis")
         table.add_column(no_wrap=True, justify="right")
         table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
-        for summary in doomed[:PREVIEW_ROWS]:
+        shown = self._rows()
+        for summary in doomed[:shown]:
             badge = summary_badge(summary, now)
             table.add_row(
                 Text(f"{badge.symbol} {badge.label}"),
@@ -114,7 +136,7 @@ class CleanupScreen(ModalScreen[timedelta | None]):
                 Text(one_line(summary.project)),
             )
         rows: list[RenderableType] = [heading, table]
-        if len(doomed) > PREVIEW_ROWS:
-            rows.append(Text(f"… and {len(doomed) - PREVIEW_ROWS} more"))
+        if len(doomed) > shown:
+            rows.append(Text(f"… and {len(doomed) - shown} more"))
         rows.append(Text("Running and pending sessions are never removed.", "dim"))
         preview.update(Group(*rows))

@@ -21,8 +21,12 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "cancel", "No"),
     ]
 
-    def __init__(self, title: str, body: Text, *, action_label: str, danger: bool = True) -> None:
+    def __init__(
+        self, title: str, body: Text, *, action_label: str, danger: bool = True, warning: Text | None = None
+    ) -> None:
+        """``warning``: said above the buttons (a writer that takes no lock is likely to undo the edit)."""
         super().__init__()
+        self._warning = warning
         self._title = title
         self._body = body
         self._action_label = action_label
@@ -32,6 +36,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(id="dialog", classes="confirm"):
             yield Static(Text(self._title), classes="dialog-title")
             yield Static(self._body, classes="dialog-body")
+            if self._warning is not None:
+                yield Static(self._warning, classes="dialog-warning", id="warning")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self._action_label} (y)", variant="error" if self._danger else "primary", id="yes")
                 yield Button("Cancel (n)", id="no")

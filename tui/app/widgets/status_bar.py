@@ -1,9 +1,9 @@
-"""``StatusBar``: live or paused, counts per status, the filter, the file or the error."""
+"""``StatusBar``: live or paused, the bot's writes and undone edits, counts per status, the filter, the file or the error."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from rich.text import Text
@@ -12,9 +12,10 @@ from textual.widgets import Static
 
 from ..render.badges import BADGES, STALE
 from ..render.rows import left_truncate, one_line
+from ..render.undo import bot_label, undone_label
 from .parts import BADGE_CLASSES, PartStyles
 
-_PARTS = {name: f"status-bar--{name}" for name in ("dim", "live", "paused", "error", "path")}
+_PARTS = {name: f"status-bar--{name}" for name in ("dim", "live", "paused", "error", "path", "warn")}
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,18 @@ class StatusFacts:
     error: str | None
     read_only: bool
     filtered: str | None = None
+    #: How long ago a writer that takes no lock wrote, while that is recent (else ``None``).
+    foreign_age: timedelta | None = None
+    #: How many of the app's edits a later reading showed undone (until dismissed).
+    undone: int = 0
 
 
 class StatusBar(Static):
     """One line under the panes. Everything in it is ``Text``, never markup.
 
     It fits itself to its width: counts shrink to symbols first, then the
-    path loses its beginning; the error, when there is one, replaces the path.
+    bot's warning, then the path loses its beginning; the error, when there
+    is one, replaces the path.
     """
 
     COMPONENT_CLASSES = {*_PARTS.values(), *BADGE_CLASSES.values()}
@@ -61,20 +67,15 @@ class StatusBar(Static):
 
     def _render_facts(self, facts: StatusFacts, width: int) -> Text:
         styles = self._styles.get()
-        head = Text(no_wrap=True, end="")
-        if facts.live:
-            head.append("● LIVE", styles["live"])
-        else:
-            head.append("❚❚ PAUSED", styles["paused"])
-        if facts.reloaded is not None:
-            head.append(f" {facts.reloaded.strftime('%H:%M:%S')}", styles["dim"])
-        if facts.read_only:
-            head.append(" read-only", styles["paused"])
-        if facts.filtered:
-            head.append(f" │ {one_line(facts.filtered)}", styles["paused"])
-        head.append(" │ ", styles["dim"])
-        for compact in (False, True):
-            text = head.copy()
+        alerted = facts.foreign_age is not None or facts.undone > 0
+        # Narrower and narrower until it fits: counts as symbols, the bot's
+        # warning shorter, then (only to make room for a warning) no clock.
+        stages = [(False, 0, True), (True, 0, True), (True, 1, True)]
+        if alerted:
+            stages += [(True, 1, False), (True, 2, False)]
+        for compact, narrow, clock in stages:
+            text = self._head(facts, clock)
+            text.append_text(self._alerts(facts, narrow))
             text.append_text(self._counts(facts, compact))
             text.append(" │ ", styles["dim"])
             if text.cell_len + 12 <= width:
@@ -85,6 +86,35 @@ class StatusBar(Static):
         else:
             text.append(left_truncate(one_line(_home(facts.path)), room), styles["path"])
         text.truncate(width, overflow="ellipsis")
+        return text
+
+    def _head(self, facts: StatusFacts, clock: bool) -> Text:
+        """``● LIVE 12:00:00 read-only │ filter … │ ``."""
+        styles = self._styles.get()
+        head = Text(no_wrap=True, end="")
+        if facts.live:
+            head.append("● LIVE", styles["live"])
+        else:
+            head.append("❚❚ PAUSED", styles["paused"])
+        if facts.reloaded is not None and clock:
+            head.append(f" {facts.reloaded.strftime('%H:%M:%S')}", styles["dim"])
+        if facts.read_only:
+            head.append(" read-only", styles["paused"])
+        if facts.filtered:
+            head.append(f" │ {one_line(facts.filtered)}", styles["paused"])
+        head.append(" │ ", styles["dim"])
+        return head
+
+    def _alerts(self, facts: StatusFacts, narrow: int) -> Text:
+        """``⚠ bot writes here · 3s ago │ 2 undone │ `` (or nothing)."""
+        styles = self._styles.get()
+        text = Text(end="")
+        if facts.foreign_age is not None:
+            text.append(bot_label(facts.foreign_age, narrow=narrow), styles["warn"])
+            text.append(" │ ", styles["dim"])
+        if facts.undone:
+            text.append(undone_label(facts.undone), styles["error"])
+            text.append(" │ ", styles["dim"])
         return text
 
     def _counts(self, facts: StatusFacts, compact: bool) -> Text:
