@@ -138,12 +138,13 @@ async def test_first_screen_lists_every_chat_with_counts_and_every_session_with_
         assert shown >= {*BADGES.values(), STALE, "? waiting"}
         assert len({badge[0] for badge in shown}) == len(shown)
 
-        # Chats in order, sessions newest first under their chat.
+        # Chats by their latest activity, sessions by theirs, most recent first (the default order).
         rows = [line for line in tree.splitlines() if any(s["ID"][:8] in line for s in sessions) or "sessions" in line]
+        latest = {chat: max(s["LastActivity"] for s in sessions if s["ChatID"] == chat) for chat in chats}
         order = []
-        for chat in chats:
+        for chat in sorted(chats, key=latest.__getitem__, reverse=True):
             order.append(chat)
-            members = sorted((s for s in sessions if s["ChatID"] == chat), key=lambda s: s["CreatedAt"], reverse=True)
+            members = sorted((s for s in sessions if s["ChatID"] == chat), key=lambda s: s["LastActivity"], reverse=True)
             order.extend(s["ID"][:8] for s in members)
         assert len(rows) == len(order)
         for line, expected in zip(rows, order):

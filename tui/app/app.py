@@ -50,6 +50,7 @@ from .screens.help import HelpScreen
 from .signals import ExitOnSignals
 from .state.classify import STALE, Expiries, live_expiries, shown_counts
 from .state.filters import Filter, next_status_filter
+from .state.order import ORDER_LABELS, next_order
 from .state.tree_model import ChatRow, SessionRow
 from .watching import watch_file
 from .widgets.detail_pane import DetailKit, DetailPane
@@ -69,7 +70,16 @@ SELECTION_DELAY = 0.06
 CONFIRM_ROWS = 8
 #: The footer's keys that give way first in a narrow terminal, least needed first
 #: (each is still a key, in the help and the palette).
-FOOTER_DROP_ORDER = ("toggle_follow", "toggle_expand", "reload", "toggle_pause", "cleanup", "cycle_status", "help")
+FOOTER_DROP_ORDER = (
+    "toggle_follow",
+    "toggle_expand",
+    "reload",
+    "cycle_order",
+    "toggle_pause",
+    "cleanup",
+    "cycle_status",
+    "help",
+)
 #: The actions that change the file: not offered with ``--read-only``.
 EDIT_ACTIONS = frozenset({"close_sessions", "delete_sessions", "cleanup"})
 #: The command palette's key (Textual's own binding), as the help lists it.
@@ -91,6 +101,7 @@ class SessionApp(App[None]):
         Binding("slash", "filter", "Filter", tooltip="Filter by id, chat, agent, project or request"),
         Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter, then the marks"),
         Binding("s", "cycle_status", "Status", tooltip="Cycle the status filter"),
+        Binding("o", "cycle_order", "Order", tooltip="Order by activity, by chat id, or failures first"),
         Binding("c", "close_sessions", "Close", tooltip="Close the marked sessions, or the selected one"),
         Binding("d", "delete_sessions", "Delete", tooltip="Delete the marked sessions, or the selected one"),
         Binding("x", "cleanup", "Cleanup", tooltip="Remove ended sessions older than an age"),
@@ -384,6 +395,7 @@ class SessionApp(App[None]):
         # and its widgets are already gone.
         if not self.is_running:
             return
+        self.tree.tick()
         self.tree.refresh()
         self._update_chrome()
         if isinstance(self.tree.cursor, SessionRow) and time.monotonic() - self._cursor_moved_at > TICK_SECONDS:
@@ -411,7 +423,7 @@ class SessionApp(App[None]):
                 filtered=filtered,
             )
         )
-        title = "Sessions" + (f" — {filtered}" if filtered else "")
+        title = f"Sessions · {ORDER_LABELS[model.order]}" + (f" — {filtered}" if filtered else "")
         banner = self.query_one("#banner", Static)
         if self.error and snapshot is not None:
             banner.update(Text(f"⚠ Showing the last good reading. {one_line(self.error)}"))
@@ -538,6 +550,11 @@ class SessionApp(App[None]):
         if isinstance(before, ChatRow) and self.tree.cursor == before:
             # Still on the chat (no CursorMoved), whose shown sessions changed.
             self._show_selection()
+        self._update_chrome()
+
+    def action_cycle_order(self) -> None:
+        """Order the tree by activity, by chat id, or failures first (the cursor keeps its session)."""
+        self.tree.set_order(next_order(self.tree.model.order))
         self._update_chrome()
 
     # -- panes and modes ----------------------------------------------------------

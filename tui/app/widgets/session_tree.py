@@ -121,6 +121,17 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         self.model.set_filter(new_filter, self._clock())
         self._after_change(keep=self.cursor, old_index=None)
 
+    def set_order(self, order: str) -> None:
+        """Order the rows by ``order`` (see :mod:`~tui.app.state.order`); the cursor keeps its row."""
+        self.model.set_order(order, self._clock())
+        self._after_change(keep=self.cursor, old_index=None)
+
+    def tick(self) -> None:
+        """The clock moved on: re-place rows whose order depends on it (stale sessions)."""
+        old_index = self.cursor_index
+        if self.model.advance(self._clock()):
+            self._after_change(keep=self.cursor, old_index=old_index)
+
     def flash(self, session_ids: Iterable[str]) -> None:
         """Highlight sessions briefly."""
         until = time.monotonic() + FLASH_SECONDS
