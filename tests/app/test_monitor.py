@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from tui.app.state.tree_model import ChatRow, SessionRow
-from tui.demo.fixtures import session_id
+import pytest
 
-from apphelpers import frozen_app, ready, settle, widget_text
+from tui.app.state.tree_model import ChatRow, SessionRow
+from tui.demo.fixtures import NOW, fixture_document, fixture_session, session_id, write
+
+from apphelpers import Notifications, external_write, frozen_app, quiesce, ready, settle, wait_until, widget_text
+
+M = timedelta(minutes=1)
 
 SIZE = (120, 40)
 
@@ -45,3 +52,121 @@ async def test_o_cycles_the_order_shown_on_the_border_and_the_cursor_keeps_its_s
             assert tree.cursor == SessionRow("-1001947779410", target)
             assert app.detail.session_id == target
         assert seen == ["chat", "failures", "activity"]
+
+
+# -- attention ------------------------------------------------------------------------
+
+
+async def test_n_and_shift_n_jump_to_failed_and_stale_sessions_opening_collapsed_chats(varied_file: Path) -> None:
+    app = frozen_app(varied_file)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        tree = app.tree
+        tree.model.toggle_chat("-1001947779410", expanded=False)
+        tree.move_cursor(0)
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert tree.cursor_session == session_id(4)  # failed; its chat opened
+        assert "-1001947779410" not in tree.model.collapsed
+        assert app.detail.session_id == session_id(4)
+        await pilot.press("n")
+        assert tree.cursor_session == session_id(5)  # stale
+        await pilot.press("n")
+        assert tree.cursor_session == session_id(4)  # wrapped
+        await pilot.press("N")
+        assert tree.cursor_session == session_id(5)  # wrapped backwards
+        await pilot.press("N")
+        assert tree.cursor_session == session_id(4)
+        await pilot.press("s", "s")  # status filter: pending
+        await settle(pilot)
+        before = tree.cursor
+        await pilot.press("n")
+        await settle(pilot)
+        assert tree.cursor == before  # nowhere to go
+        assert any("No shown session is failed or stale" in n.message for n in app._notifications)
+
+
+def _summaries_at(path: Path) -> dict:
+    return {sid: s for sid, s in json.loads(path.read_text())["items"].items()}
+
+
+async def test_a_session_turning_failed_or_stale_raises_a_notification_naming_it_and_rings_with_bell(
+    varied_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    times = [NOW]
+    app = frozen_app(varied_file, watch=True, clock=lambda: times[0], bell=True)
+    rung: list[bool] = []
+    monkeypatch.setattr(app, "bell", lambda: rung.append(True))
+    notes = Notifications()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notes.hook) as pilot:
+        await ready(pilot)
+        assert notes.having("Session") == [] and rung == []  # already failed or stale at the start: no alert
+        await asyncio.to_thread(external_write, varied_file, "status", session_id(2), "failed")
+        await wait_until(pilot, lambda: notes.having("00000002"), what="the failed alert")
+        assert notes.having("Session 00000002 in chat 5302729479 failed.")
+        assert rung == [True]
+        # Time passes: session 1 (running) expires 20 minutes after NOW.
+        times[0] = NOW + 21 * M
+        app._tick()
+        await wait_until(pilot, lambda: notes.having("00000001"), what="the stale alert")
+        assert notes.having("Session 00000001 in chat 5302729479 is stale.")
+        assert len(rung) == 2
+        await quiesce(pilot)
+
+
+async def test_without_bell_no_bell(varied_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    times = [NOW]
+    app = frozen_app(varied_file, clock=lambda: times[0])
+    rung: list[bool] = []
+    monkeypatch.setattr(app, "bell", lambda: rung.append(True))
+    notes = Notifications()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notes.hook) as pilot:
+        await ready(pilot)
+        times[0] = NOW + 21 * M
+        app._tick()
+        await wait_until(pilot, lambda: notes.having("00000001"), what="the stale alert")
+        assert rung == []
+
+
+async def test_changes_out_of_view_are_counted_on_the_border_until_scrolled_into_view(tmp_path: Path) -> None:
+    sessions = [
+        fixture_session(100 + i, f"chat-{i:03d}", "completed", age=timedelta(hours=1 + i), idle=timedelta(hours=1 + i))
+        for i in range(80)
+    ]
+    path = write(tmp_path / "s.json", fixture_document(sessions))
+    app = frozen_app(path, watch=True, clock=datetime.now().astimezone)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        tree = app.tree
+        await pilot.press("o")  # by chat id: a change moves no row (by activity it would go to the top)
+        assert tree.select_session(session_id(140))  # halfway down: rows above and below are off screen
+        await settle(pilot)
+        top = tree.scroll_offset.y
+        assert top > 0
+        await asyncio.to_thread(external_write, path, "create", "a-new-chat")  # most recent: the first row
+        await asyncio.to_thread(external_write, path, "status", session_id(179), "failed")  # the last chat
+        await wait_until(pilot, lambda: tree.unseen_text == "1 new above · 1 changed below", what="the counts")
+        border = widget_text(pilot, tree).splitlines()[-1]
+        assert "1 new above · 1 changed below" in border
+        assert tree.cursor_session == session_id(140)
+        tree.scroll_to(y=0, animate=False, immediate=True)
+        await wait_until(pilot, lambda: tree.unseen_text == "1 changed below", what="the new one seen")
+        tree.scroll_end(animate=False, immediate=True)
+        await wait_until(pilot, lambda: tree.unseen_text == "", what="everything seen")
+        await pilot.pause()
+        assert "changed below" not in widget_text(pilot, tree).splitlines()[-1]
+        await quiesce(pilot)
+
+
+def test_bell_option_reaches_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui.app.run as run
+    import tui.cli.main as cli_main
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(run, "run_app", lambda path, **options: seen.update(options) or 0)
+    monkeypatch.setattr(cli_main, "_no_terminal", lambda: None)  # pytest's streams are not a terminal
+    assert cli_main.main([str(tmp_path / "x.json"), "--bell"]) == 0
+    assert seen["bell"] is True
+    assert cli_main.main([str(tmp_path / "x.json")]) == 0
+    assert seen["bell"] is False

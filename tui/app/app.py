@@ -43,7 +43,7 @@ from .messages import (
     SnapshotLoaded,
 )
 from .priority import lower_this_thread, note_ui_thread
-from .render.rows import one_line, short_id
+from .render.rows import alert_text, one_line, short_id
 from .screens.cleanup import CleanupScreen
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
@@ -77,11 +77,14 @@ FOOTER_DROP_ORDER = (
     "cycle_order",
     "toggle_pause",
     "cleanup",
+    "next_trouble",
     "cycle_status",
     "help",
 )
 #: The actions that change the file: not offered with ``--read-only``.
 EDIT_ACTIONS = frozenset({"close_sessions", "delete_sessions", "cleanup"})
+#: At most this many sessions turning failed or stale are named, one notification each.
+ALERTS_SHOWN = 3
 #: The command palette's key (Textual's own binding), as the help lists it.
 PALETTE_BINDING = Binding("ctrl+p", "command_palette", "Palette", tooltip="Command palette: every action by name, themes, a screenshot")
 
@@ -102,6 +105,8 @@ class SessionApp(App[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter, then the marks"),
         Binding("s", "cycle_status", "Status", tooltip="Cycle the status filter"),
         Binding("o", "cycle_order", "Order", tooltip="Order by activity, by chat id, or failures first"),
+        Binding("n", "next_trouble", "Next failed", tooltip="Go to the next failed or stale session"),
+        Binding("N", "previous_trouble", "Previous failed", show=False, tooltip="Go to the previous failed or stale session"),
         Binding("c", "close_sessions", "Close", tooltip="Close the marked sessions, or the selected one"),
         Binding("d", "delete_sessions", "Delete", tooltip="Delete the marked sessions, or the selected one"),
         Binding("x", "cleanup", "Cleanup", tooltip="Remove ended sessions older than an age"),
@@ -125,12 +130,15 @@ class SessionApp(App[None]):
         note: str | None = None,
         signals: ExitOnSignals | None = None,
         theme: str | None = None,
+        bell: bool = False,
     ) -> None:
         """Open ``path``. ``watch=False`` and a fixed ``clock`` make the screen
         deterministic (snapshot tests); ``note`` is shown in the subtitle (demo);
         ``signals`` are installed once the app runs (from the command line);
-        ``theme`` names one of :attr:`available_themes` (``InvalidThemeError`` if not)."""
+        ``theme`` names one of :attr:`available_themes` (``InvalidThemeError`` if not);
+        ``bell`` rings the terminal bell when a session turns failed or stale."""
         super().__init__()
+        self.bell_on_alert = bell
         self._signals = signals
         if theme is not None:
             self.theme = theme
@@ -439,7 +447,8 @@ class SessionApp(App[None]):
             banner.display = False
         self._update_empty_state(snapshot)
         marked = len(model.marked_visible())
-        self._set_tree_border(title, f"{marked} marked" if marked else "")
+        notes = [self.tree.unseen_text, f"{marked} marked" if marked else ""]
+        self._set_tree_border(title, " · ".join(note for note in notes if note))
 
     def _set_tree_border(self, title: str, subtitle: str) -> None:
         # Setting a border title repaints the whole tree, even to the same text.
@@ -556,6 +565,19 @@ class SessionApp(App[None]):
         """Order the tree by activity, by chat id, or failures first (the cursor keeps its session)."""
         self.tree.set_order(next_order(self.tree.model.order))
         self._update_chrome()
+
+    def action_next_trouble(self) -> None:
+        """Go to the next failed or stale session (wrapping; a collapsed chat opens)."""
+        self._jump_to_trouble(forward=True)
+
+    def action_previous_trouble(self) -> None:
+        """Go to the previous failed or stale session."""
+        self._jump_to_trouble(forward=False)
+
+    def _jump_to_trouble(self, forward: bool) -> None:
+        if not self.tree.jump_to_trouble(forward):
+            self.notify("No shown session is failed or stale.", markup=False)
+        self.tree.focus()
 
     # -- panes and modes ----------------------------------------------------------
 
@@ -775,6 +797,17 @@ class SessionApp(App[None]):
         self.notify(f"Could not {message.verb}: {one_line(message.error)}", severity="error", timeout=8, markup=False)
 
     @on(SessionTree.MarksChanged)
+    @on(SessionTree.UnseenChanged)
     def _marks_changed(self) -> None:
         self._update_chrome()
+
+    @on(SessionTree.NeedsLook)
+    def _needs_look(self, message: SessionTree.NeedsLook) -> None:
+        for alert in message.alerts[:ALERTS_SHOWN]:
+            self.notify(alert_text(alert), title="Needs a look", severity="warning", timeout=10, markup=False)
+        if len(message.alerts) > ALERTS_SHOWN:
+            more = len(message.alerts) - ALERTS_SHOWN
+            self.notify(f"… and {more} more sessions turned failed or stale.", severity="warning", markup=False)
+        if self.bell_on_alert:
+            self.bell()
 

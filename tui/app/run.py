@@ -16,7 +16,9 @@ def theme_names() -> list[str]:
     return sorted(BUILTIN_THEMES)
 
 
-def run_app(path: Path, *, demo: bool = False, read_only: bool = False, theme: str | None = None) -> int:
+def run_app(
+    path: Path, *, demo: bool = False, read_only: bool = False, theme: str | None = None, bell: bool = False
+) -> int:
     """Run the app on ``path``; with ``demo``, on a temporary file the demo agents write.
 
     SIGTERM, SIGHUP and SIGINT end it as ``q`` does, then the process with
@@ -26,7 +28,7 @@ def run_app(path: Path, *, demo: bool = False, read_only: bool = False, theme: s
 
     if not demo:
         signals = ExitOnSignals()
-        SessionApp(path, read_only=read_only, signals=signals, theme=theme).run()
+        SessionApp(path, read_only=read_only, signals=signals, theme=theme, bell=bell).run()
         signals.end_if_signalled()
         return 0
     from tui.demo.agents import DemoAgents
@@ -43,7 +45,9 @@ def run_app(path: Path, *, demo: bool = False, read_only: bool = False, theme: s
     signals = ExitOnSignals(cleanup)
     try:
         agents.start()
-        SessionApp(agents.path, read_only=read_only, note=f"demo: {agents.path}", signals=signals, theme=theme).run()
+        SessionApp(
+            agents.path, read_only=read_only, note=f"demo: {agents.path}", signals=signals, theme=theme, bell=bell
+        ).run()
     finally:
         signals.cleanup_once()
     signals.end_if_signalled()

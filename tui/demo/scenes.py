@@ -20,6 +20,7 @@ import contextlib
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -28,7 +29,16 @@ from textual.widgets import Input
 from tui.app.app import SessionApp
 from tui.app.state.tree_model import SessionRow
 
-from .fixtures import NOW, Doc, long_history_document, session_id, varied_document, write
+from .fixtures import (
+    NOW,
+    Doc,
+    fixture_document,
+    fixture_session,
+    long_history_document,
+    session_id,
+    varied_document,
+    write,
+)
 
 #: The file name every scene uses, relative to the scene's folder.
 FILE_NAME = "bot_sessions.json"
@@ -215,6 +225,31 @@ async def _read_only_refuses(pilot: Pilot) -> None:
     await pilot.press("d")
 
 
+async def _failures_first(pilot: Pilot) -> None:
+    await pilot.press("o", "o", "n", "n")  # failures first; the failed session, then the stale one
+    await settle(pilot)
+
+
+def _many_chats(changed: bool = False) -> Doc:
+    """Thirty chats of two sessions an hour apart; ``changed``: one more (the newest) and one failed."""
+    sessions = [
+        fixture_session(100 + i, f"chat-{i // 2:02d}", "completed", age=timedelta(hours=1 + i), idle=timedelta(hours=1 + i))
+        for i in range(60)
+    ]
+    if changed:
+        sessions.append(fixture_session(99, "a-new-chat", "running", age=timedelta(minutes=1), idle=timedelta(minutes=1)))
+        sessions[-2] = {**sessions[-2], "Status": "failed", "Error": "the build broke"}
+    return fixture_document(sessions)
+
+
+async def _changes_out_of_view(pilot: Pilot) -> None:
+    await cursor_to(pilot, 130)  # halfway down: rows above and below are off screen
+    assert isinstance(pilot.app, SessionApp)
+    write(pilot.app.path, _many_chats(changed=True))
+    await pilot.press("r")
+    await settle(pilot)
+
+
 SCENES: tuple[Scene, ...] = (
     Scene("main", "sessions by chat, every status", prepare=_running),
     Scene("failed-detail", "a failed session's detail", prepare=_failed_detail),
@@ -236,6 +271,8 @@ SCENES: tuple[Scene, ...] = (
     Scene("filter-text", "filtered by text: 5302", prepare=_filter_text),
     Scene("filter-status", "filtered by status: running", prepare=_filter_status),
     Scene("read-only", "read-only: edits are refused", options={"read_only": True}, prepare=_read_only_refuses),
+    Scene("failures-first", "failures first (o), on the stale session (n)", prepare=_failures_first),
+    Scene("changes-out-of-view", "changes out of view, counted on the border", _many_chats, prepare=_changes_out_of_view),
 )
 
 #: Scenes by name.

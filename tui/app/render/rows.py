@@ -18,6 +18,7 @@ from rich.text import Text
 from tui.session import SessionSummary
 from tui.text.safe import printable
 
+from ..state.attention import Alert
 from ..state.tree_model import ChatGroup
 from .badges import summary_badge
 from .times import ago
@@ -37,6 +38,14 @@ def one_line(text: str) -> str:
 def short_id(session_id: str) -> str:
     """The first characters of an id, enough to tell sessions apart."""
     return one_line(session_id[:SHORT_ID])
+
+
+def alert_text(alert: Alert) -> str:
+    """``Session 00000004 in chat -100… failed`` (plain text: shown with markup off)."""
+    chat = one_line(alert.chat_id)
+    if len(chat) > 24:
+        chat = chat[:23] + "…"
+    return f"Session {short_id(alert.session_id)} in chat {chat or '(no chat)'} {'is stale' if alert.status == 'stale' else 'failed'}."
 
 
 def left_truncate(text: str, width: int) -> str:

@@ -21,7 +21,8 @@ from typing import NamedTuple
 
 from tui.session import LIVE_STATUSES, ChangeSet, SessionSummary, Snapshot
 
-from .classify import add_expiry, live_expiries, remove_expiry, shown_counts
+from .attention import trouble
+from .classify import STALE, add_expiry, live_expiries, remove_expiry, shown_counts
 from .filters import Filter
 from .order import ACTIVITY, FAILURES, SessionKey, activity_time, chat_key, session_key
 
@@ -200,6 +201,52 @@ class TreeModel:
             return None
         within = bisect_left(group.visible, self._keys[row.session_id], key=self._key)
         return start + 1 + within
+
+    def live_ids(self) -> set[str]:
+        """The running and pending sessions (a copy)."""
+        return set(self._live)
+
+    def next_trouble(self, start: Row | None, forward: bool, now: datetime) -> SessionRow | None:
+        """The next (or previous) visible session that is failed or stale at
+        ``now``, after ``start`` in display order, wrapping around; collapsed
+        chats are searched too. ``None`` when there is none (``start`` itself
+        is found last, when it is the only one)."""
+        shown = self._shown
+        if not shown:
+            return None
+        position = None if start is None else self._positions.get(start.chat_id)
+        if position is None:
+            position, start = (0 if forward else len(shown) - 1), None
+        visible = self.groups[shown[position]].visible
+        # The start's chat is searched in two parts: after the start, and (after every other chat) up to it.
+        first: Iterable[str] = ()
+        last: Iterable[str] = ()
+        if isinstance(start, SessionRow) and start.session_id in self.groups[start.chat_id].visible_set:
+            index = bisect_left(visible, self._keys[start.session_id], key=self._key)
+            if forward:
+                first, last = visible[index + 1 :], visible[: index + 1]
+            else:
+                first, last = reversed(visible[:index]), reversed(visible[index:])
+        elif forward:  # on a chat row: its sessions come after it
+            first = visible
+        else:
+            last = reversed(visible)
+        count = len(shown)
+        step = 1 if forward else -1
+        order = [first]
+        for offset in range(1, count):
+            chat = self.groups[shown[(position + step * offset) % count]]
+            if self._has_trouble(chat, now):
+                order.append(chat.visible if forward else reversed(chat.visible))
+        order.append(last)
+        for ids in order:
+            for session_id in ids:
+                if trouble(self.summaries[session_id], now) is not None:
+                    return SessionRow(self.summaries[session_id].chat_id, session_id)
+        return None
+
+    def _has_trouble(self, group: ChatGroup, now: datetime) -> bool:
+        return group.statuses.get("failed", 0) > 0 or group.shown_counts(now).get(STALE, 0) > 0
 
     def visible_ids(self, chat_id: str | None = None) -> list[str]:
         """Visible session ids (of one chat, or all), in display order."""
