@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+import tempfile
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -170,3 +172,71 @@ def test_bell_option_reaches_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert seen["bell"] is True
     assert cli_main.main([str(tmp_path / "x.json")]) == 0
     assert seen["bell"] is False
+
+
+# -- taking things out -------------------------------------------------------------------
+
+
+async def test_y_copies_the_selected_id_and_says_so(varied_file: Path) -> None:
+    app = frozen_app(varied_file)
+    notes = Notifications()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notes.hook) as pilot:
+        await ready(pilot)
+        assert app.tree.select_session(session_id(4))
+        await pilot.press("y")
+        assert app.clipboard == session_id(4)
+        assert notes.having(f"Copied {session_id(4)} to the clipboard.")
+        app.tree.move_cursor(0)  # a chat row: nothing to copy
+        await pilot.press("y")
+        assert app.clipboard == session_id(4)
+        assert notes.having("Select a session")
+
+
+PAGER_SCRIPT = """
+import shutil, sys
+shutil.copyfile(sys.argv[-1], sys.argv[1])
+"""
+
+
+async def test_v_shows_the_session_as_markdown_in_the_pager(
+    varied_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script, seen = tmp_path / "pager.py", tmp_path / "seen.md"
+    script.write_text(PAGER_SCRIPT)
+    monkeypatch.setenv("PAGER", f"{sys.executable} {script} {seen}")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the text is handed over
+    app = frozen_app(varied_file)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        assert app.tree.select_session(session_id(10))  # its request holds markup
+        await pilot.press("v")
+        await settle(pilot)
+        text = seen.read_text(encoding="utf-8")
+        assert text.startswith(f"# Session `{session_id(10)}`")
+        assert "message 2 of session 10" in text
+        assert "\x1b" not in text
+        assert app.is_running and app.tree.cursor_session == session_id(10)
+        assert list(tmp_path.glob("session-tui-session-*")) == []
+
+
+async def test_v_without_any_pager_says_so(varied_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAGER", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no less there
+    notes = Notifications()
+    app = frozen_app(varied_file)
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notes.hook) as pilot:
+        await ready(pilot)
+        assert app.tree.select_session(session_id(1))
+        await pilot.press("v")
+        assert notes.having("No pager: set $PAGER, or install less.")
+        monkeypatch.setenv("PAGER", str(tmp_path / "no-such-pager"))
+        await pilot.press("v")
+        assert notes.having("Could not run the pager")
+
+
+def test_the_pager_is_pager_else_less() -> None:
+    from tui.app.pager import pager_command
+
+    assert pager_command({"PAGER": "less -R", "PATH": ""}) == ["less", "-R"]
+    assert pager_command({"PAGER": "  ", "PATH": "/nonexistent"}) is None
+    assert pager_command({"PAGER": "'unclosed", "PATH": ""}) is None

@@ -8,6 +8,7 @@ handlers here own the UI state and update widgets in place.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import time
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -34,6 +35,8 @@ from tui.session import (
     read_snapshot,
 )
 
+from tui.text.markdown import session_markdown
+
 from .messages import (
     DetailLoaded,
     EditDone,
@@ -42,6 +45,7 @@ from .messages import (
     SnapshotFailed,
     SnapshotLoaded,
 )
+from .pager import pager_command, show_in_pager
 from .priority import lower_this_thread, note_ui_thread
 from .render.rows import alert_text, one_line, short_id
 from .screens.cleanup import CleanupScreen
@@ -74,6 +78,8 @@ FOOTER_DROP_ORDER = (
     "toggle_follow",
     "toggle_expand",
     "reload",
+    "copy_id",
+    "view_in_pager",
     "cycle_order",
     "toggle_pause",
     "cleanup",
@@ -107,6 +113,8 @@ class SessionApp(App[None]):
         Binding("o", "cycle_order", "Order", tooltip="Order by activity, by chat id, or failures first"),
         Binding("n", "next_trouble", "Next failed", tooltip="Go to the next failed or stale session"),
         Binding("N", "previous_trouble", "Previous failed", show=False, tooltip="Go to the previous failed or stale session"),
+        Binding("y", "copy_id", "Copy id", tooltip="Copy the selected session's id to the clipboard"),
+        Binding("v", "view_in_pager", "View", tooltip="Read the selected session as Markdown in $PAGER (else less)"),
         Binding("c", "close_sessions", "Close", tooltip="Close the marked sessions, or the selected one"),
         Binding("d", "delete_sessions", "Delete", tooltip="Delete the marked sessions, or the selected one"),
         Binding("x", "cleanup", "Cleanup", tooltip="Remove ended sessions older than an age"),
@@ -578,6 +586,42 @@ class SessionApp(App[None]):
         if not self.tree.jump_to_trouble(forward):
             self.notify("No shown session is failed or stale.", markup=False)
         self.tree.focus()
+
+    # -- taking things out ---------------------------------------------------------
+
+    def action_copy_id(self) -> None:
+        """Copy the selected session's id to the clipboard (OSC 52: the terminal must allow it)."""
+        session_id = self.tree.cursor_session
+        if session_id is None:
+            self.notify("Select a session to copy its id.", severity="warning", markup=False)
+            return
+        self.copy_to_clipboard(session_id)
+        self.notify(f"Copied {one_line(session_id)} to the clipboard.", title="Copy id", markup=False)
+
+    def action_view_in_pager(self) -> None:
+        """Read the selected session as Markdown in ``$PAGER`` (else ``less``), then come back."""
+        session_id = self.tree.cursor_session
+        if session_id is None or self.snapshot is None:
+            self.notify("Select a session to read it in the pager.", severity="warning", markup=False)
+            return
+        command = pager_command()
+        if command is None:
+            self.notify("No pager: set $PAGER, or install less.", severity="warning", markup=False)
+            return
+        try:
+            session = self.snapshot.session(session_id)
+        except StoreError as exc:
+            self.notify(f"Cannot read the session: {one_line(str(exc))}", severity="error", markup=False)
+            return
+        text = session_markdown(session, self.tree.model.summaries.get(session_id), self.clock())
+        try:
+            # Headless (under Pilot) there is no terminal to hand over: the pager just runs.
+            with contextlib.nullcontext() if self.is_headless else self.suspend():
+                show_in_pager(text, command)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand the screen to a pager.", severity="warning", markup=False)
+        except OSError as exc:
+            self.notify(f"Could not run the pager {one_line(command[0])!r}: {exc.strerror or exc}", severity="error", markup=False)
 
     # -- panes and modes ----------------------------------------------------------
 
