@@ -240,3 +240,37 @@ def test_the_pager_is_pager_else_less() -> None:
     assert pager_command({"PAGER": "less -R", "PATH": ""}) == ["less", "-R"]
     assert pager_command({"PAGER": "  ", "PATH": "/nonexistent"}) is None
     assert pager_command({"PAGER": "'unclosed", "PATH": ""}) is None
+
+
+# -- times ---------------------------------------------------------------------------------
+
+
+async def test_t_toggles_every_time_between_the_local_zone_and_utc_named_once_in_the_status_bar(varied_file: Path) -> None:
+    from datetime import timezone
+
+    india = timezone(timedelta(hours=5, minutes=30))
+    app = frozen_app(varied_file, clock=lambda: NOW.astimezone(india))  # a "local" zone that is not UTC
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.tree.select_session(session_id(1))  # created 11:50Z, first message 11:53Z
+        await settle(pilot)
+
+        def shown() -> tuple[str, str, str]:
+            status = widget_text(pilot, app.query_one("#status"))
+            return status, widget_text(pilot, app.detail), widget_text(pilot, app.messages_view)
+
+        status, detail, messages = shown()
+        assert "17:30:00 +05:30" in status and "UTC" not in status
+        assert "2026-11-24 17:20:00" in detail and "stored 2026-11-24T11:50:00.000000123Z" in detail
+        assert "2026-11-24 17:23:00" in messages
+        await pilot.press("t")
+        await settle(pilot)
+        status, detail, messages = shown()
+        assert "12:00:00 UTC" in status and "+05:30" not in status
+        assert "2026-11-24 11:50:00" in detail and "17:20:00" not in detail
+        assert "stored 2026-11-24T11:50:00.000000123Z" in detail  # the raw value stays
+        assert "2026-11-24 11:53:00" in messages
+        assert "5m ago" in detail  # relative times do not change
+        await pilot.press("t")
+        await settle(pilot)
+        assert "17:30:00 +05:30" in shown()[0]

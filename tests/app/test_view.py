@@ -227,9 +227,16 @@ async def test_detail_pane_shows_every_field_and_the_context_as_json(varied_file
         assert s["Agent"] in line_with(detail, "Agent")
         assert s["Project"] in line_with(detail, "Project")
         assert s["PermissionMode"] in line_with(detail, "Permission")
-        assert s["CreatedAt"] in line_with(detail, "Created") and "50m ago" in line_with(detail, "Created")
-        assert s["LastActivity"] in line_with(detail, "Last active") and "40m ago" in line_with(detail, "Last active")
-        assert "expired 20m ago" in line_with(detail, "Expires")
+        # Relative, in the screen's zone (the frozen clock's: UTC), and as stored on the next line.
+        lines = detail.splitlines()
+        for label, shown, key in (
+            ("Created", "50m ago  2026-11-24 11:10:00", "CreatedAt"),
+            ("Last active", "40m ago  2026-11-24 11:20:00", "LastActivity"),
+            ("Expires", "expired 20m ago  2026-11-24 11:40:00", "ExpiresAt"),
+        ):
+            line = line_with(detail, label)
+            assert shown in line, line
+            assert f"stored {s[key]}" in lines[lines.index(line) + 1]
         assert s["Request"] in line_with(detail, "Request")
         assert "—" in line_with(detail, "Response")  # empty
         assert s["Error"] in line_with(detail, "Error")

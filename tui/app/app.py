@@ -13,7 +13,7 @@ import gc
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
@@ -48,6 +48,7 @@ from .messages import (
 from .pager import pager_command, show_in_pager
 from .priority import lower_this_thread, note_ui_thread
 from .render.rows import alert_text, one_line, short_id
+from .render.times import zone_name
 from .screens.cleanup import CleanupScreen
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
@@ -78,6 +79,7 @@ FOOTER_DROP_ORDER = (
     "toggle_follow",
     "toggle_expand",
     "reload",
+    "toggle_utc",
     "copy_id",
     "view_in_pager",
     "cycle_order",
@@ -115,6 +117,7 @@ class SessionApp(App[None]):
         Binding("N", "previous_trouble", "Previous failed", show=False, tooltip="Go to the previous failed or stale session"),
         Binding("y", "copy_id", "Copy id", tooltip="Copy the selected session's id to the clipboard"),
         Binding("v", "view_in_pager", "View", tooltip="Read the selected session as Markdown in $PAGER (else less)"),
+        Binding("t", "toggle_utc", "UTC", tooltip="Show times in UTC, or in the local zone again"),
         Binding("c", "close_sessions", "Close", tooltip="Close the marked sessions, or the selected one"),
         Binding("d", "delete_sessions", "Delete", tooltip="Delete the marked sessions, or the selected one"),
         Binding("x", "cleanup", "Cleanup", tooltip="Remove ended sessions older than an age"),
@@ -152,7 +155,9 @@ class SessionApp(App[None]):
             self.theme = theme
         self.path = path
         self.read_only = read_only
-        self.clock: Clock = clock or local_now
+        self._base_clock: Clock = clock or local_now
+        #: Times are shown in UTC (``t``); else in the clock's zone, local by default.
+        self.utc = False
         self.watch = watch
         self.sub_title = note or str(path)
         #: The last good reading of the file (``None`` until the first load).
@@ -174,6 +179,11 @@ class SessionApp(App[None]):
         self._selection_timer: Timer | None = None
         self._tree_border = ("", "")
         self._cursor_moved_at = 0.0
+
+    def clock(self) -> datetime:
+        """Now, in the zone every time on screen is shown in (see :attr:`utc`)."""
+        now = self._base_clock()
+        return now.astimezone(timezone.utc) if self.utc else now
 
     # -- layout ---------------------------------------------------------------
 
@@ -433,7 +443,8 @@ class SessionApp(App[None]):
                 stale=stale,
                 path=self.path,
                 live=self.live,
-                reloaded=self.reloaded,
+                reloaded=None if self.reloaded is None else self.reloaded.astimezone(self.clock().tzinfo),
+                zone=zone_name(self.clock()),
                 error=self.error,
                 read_only=self.read_only,
                 filtered=filtered,
@@ -622,6 +633,13 @@ class SessionApp(App[None]):
             self.notify("This terminal cannot hand the screen to a pager.", severity="warning", markup=False)
         except OSError as exc:
             self.notify(f"Could not run the pager {one_line(command[0])!r}: {exc.strerror or exc}", severity="error", markup=False)
+
+    def action_toggle_utc(self) -> None:
+        """Show every time in UTC, or in the local zone again (the status bar names the zone)."""
+        self.utc = not self.utc
+        self.tree.refresh()
+        self._show_selection()
+        self._update_chrome()
 
     # -- panes and modes ----------------------------------------------------------
 

@@ -29,6 +29,8 @@ class StatusFacts:
     error: str | None
     read_only: bool
     filtered: str | None = None
+    #: The zone every time on screen is in (``reloaded`` is in it too).
+    zone: str = ""
 
 
 class StatusBar(Static):
@@ -67,7 +69,7 @@ class StatusBar(Static):
         else:
             head.append("❚❚ PAUSED", styles["paused"])
         if facts.reloaded is not None:
-            head.append(f" {facts.reloaded.strftime('%H:%M:%S')}", styles["dim"])
+            head.append(f" {facts.reloaded.strftime('%H:%M:%S')} {facts.zone}", styles["dim"])
         if facts.read_only:
             head.append(" read-only", styles["paused"])
         if facts.filtered:
