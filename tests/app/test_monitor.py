@@ -274,3 +274,61 @@ async def test_t_toggles_every_time_between_the_local_zone_and_utc_named_once_in
         await pilot.press("t")
         await settle(pilot)
         assert "17:30:00 +05:30" in shown()[0]
+
+
+# -- themes ---------------------------------------------------------------------------------
+
+
+async def test_the_theme_chosen_is_remembered_and_used_next_time_unless_theme_is_given(varied_file: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "config" / "session-tui"
+    app = frozen_app(varied_file, config_dir=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert not (folder / "settings.json").exists()  # nothing chosen yet
+        app.theme = "nord"  # as the palette's theme picker does
+        await wait_until(pilot, lambda: (folder / "settings.json").exists(), what="the settings file")
+        await settle(pilot)
+    assert json.loads((folder / "settings.json").read_text()) == {"theme": "nord"}
+
+    again = frozen_app(varied_file, config_dir=folder)
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert again.theme == "nord"
+    given = frozen_app(varied_file, config_dir=folder, theme="textual-light")
+    async with given.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert given.theme == "textual-light"  # --theme wins
+        await settle(pilot)
+    assert json.loads((folder / "settings.json").read_text()) == {"theme": "nord"}  # and is not remembered
+
+
+@pytest.mark.parametrize(
+    ("contents", "problem"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        ('{"theme": 3}', "'theme' must be a string"),
+        ('{"theme": "no-such-theme"}', "unknown theme 'no-such-theme'"),
+    ],
+)
+async def test_a_broken_settings_file_is_ignored_with_a_notice(
+    varied_file: Path, tmp_path: Path, contents: str, problem: str
+) -> None:
+    folder = tmp_path / "session-tui"
+    folder.mkdir()
+    (folder / "settings.json").write_text(contents)
+    notes = Notifications()
+    app = frozen_app(varied_file, config_dir=folder)
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notes.hook) as pilot:
+        await ready(pilot)
+        assert app.theme == "textual-dark"
+        assert [note for note in notes.having("Settings ignored") if problem in note], notes.texts
+    assert (folder / "settings.json").read_text() == contents  # left as it was
+
+
+def test_the_config_folder_follows_xdg() -> None:
+    from tui.app.settings import config_dir
+
+    assert config_dir({"XDG_CONFIG_HOME": "/x/conf", "HOME": "/home/a"}) == Path("/x/conf/session-tui")
+    assert config_dir({"HOME": "/home/a"}) == Path("/home/a/.config/session-tui")
+    assert config_dir({"XDG_CONFIG_HOME": "relative", "HOME": "/home/a"}) == Path("/home/a/.config/session-tui")

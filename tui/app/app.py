@@ -23,6 +23,7 @@ from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -47,6 +48,8 @@ from .messages import (
 )
 from .pager import pager_command, show_in_pager
 from .priority import lower_this_thread, note_ui_thread
+from .settings import FILE_NAME as SETTINGS_FILE
+from .settings import Settings, load_settings, save_settings
 from .render.rows import alert_text, one_line, short_id
 from .render.times import zone_name
 from .screens.cleanup import CleanupScreen
@@ -142,17 +145,25 @@ class SessionApp(App[None]):
         signals: ExitOnSignals | None = None,
         theme: str | None = None,
         bell: bool = False,
+        config_dir: Path | None = None,
     ) -> None:
         """Open ``path``. ``watch=False`` and a fixed ``clock`` make the screen
         deterministic (snapshot tests); ``note`` is shown in the subtitle (demo);
         ``signals`` are installed once the app runs (from the command line);
         ``theme`` names one of :attr:`available_themes` (``InvalidThemeError`` if not);
-        ``bell`` rings the terminal bell when a session turns failed or stale."""
+        ``bell`` rings the terminal bell when a session turns failed or stale;
+        ``config_dir`` is where the theme chosen in the palette is remembered
+        (see :mod:`.settings`; ``None``: nothing is read or remembered)."""
         super().__init__()
         self.bell_on_alert = bell
         self._signals = signals
+        self.config_dir = config_dir
+        self._settings_problem: str | None = None
         if theme is not None:
             self.theme = theme
+        elif config_dir is not None:
+            self._use_remembered_theme(config_dir)
+        self._remembered_theme = self.theme
         self.path = path
         self.read_only = read_only
         self._base_clock: Clock = clock or local_now
@@ -223,6 +234,10 @@ class SessionApp(App[None]):
         self.messages_view.border_title = "Messages"
         self.messages_view.border_subtitle = "following"
         self.tree.focus()
+        if self._settings_problem:
+            self.notify(f"Settings ignored: {self._settings_problem}", severity="warning", timeout=10, markup=False)
+        if self.config_dir is not None:
+            self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._update_chrome()
         self.request_load()
         if self.watch:
@@ -640,6 +655,27 @@ class SessionApp(App[None]):
         self.tree.refresh()
         self._show_selection()
         self._update_chrome()
+
+    # -- remembered settings -----------------------------------------------------------
+
+    def _use_remembered_theme(self, folder: Path) -> None:
+        settings, self._settings_problem = load_settings(folder)
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        elif settings.theme is not None:
+            self._settings_problem = f"{folder / SETTINGS_FILE}: unknown theme {one_line(settings.theme)!r}"
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self._remembered_theme and self.config_dir is not None:
+            self._remembered_theme = theme.name
+            self._remember(self.config_dir, Settings(theme=theme.name))
+
+    @work(thread=True, exit_on_error=False, group="settings", description="remember the settings")
+    def _remember(self, folder: Path, settings: Settings) -> None:
+        try:
+            save_settings(folder, settings)
+        except OSError as exc:
+            self.notify(f"Could not remember the theme in {folder}: {exc.strerror or exc}", severity="warning", markup=False)
 
     # -- panes and modes ----------------------------------------------------------
 

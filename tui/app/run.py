@@ -25,10 +25,11 @@ def run_app(
     status 128 + the signal; the demo's agents and folder go however it ends.
     """
     from .app import SessionApp
+    from .settings import config_dir
 
     if not demo:
         signals = ExitOnSignals()
-        SessionApp(path, read_only=read_only, signals=signals, theme=theme, bell=bell).run()
+        SessionApp(path, read_only=read_only, signals=signals, theme=theme, bell=bell, config_dir=config_dir()).run()
         signals.end_if_signalled()
         return 0
     from tui.demo.agents import DemoAgents
@@ -46,7 +47,13 @@ def run_app(
     try:
         agents.start()
         SessionApp(
-            agents.path, read_only=read_only, note=f"demo: {agents.path}", signals=signals, theme=theme, bell=bell
+            agents.path,
+            read_only=read_only,
+            note=f"demo: {agents.path}",
+            signals=signals,
+            theme=theme,
+            bell=bell,
+            config_dir=config_dir(),
         ).run()
     finally:
         signals.cleanup_once()
