@@ -19,6 +19,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -28,6 +29,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from tui.session import (
+    ChangeSet,
     Manager,
     SessionStoreJSON,
     SessionSummary,
@@ -45,6 +47,7 @@ from .messages import (
     FileChanged,
     SnapshotFailed,
     SnapshotLoaded,
+    TextSearched,
 )
 from .pager import pager_command, show_in_pager
 from .priority import lower_this_thread, note_ui_thread
@@ -59,6 +62,7 @@ from .signals import ExitOnSignals
 from .state.classify import STALE, Expiries, live_expiries, shown_counts
 from .state.filters import Filter, next_status_filter
 from .state.order import ORDER_LABELS, next_order
+from .state.search import search_texts
 from .state.tree_model import ChatRow, SessionRow
 from .watching import watch_file
 from .widgets.detail_pane import DetailKit, DetailPane
@@ -190,6 +194,8 @@ class SessionApp(App[None]):
         self._selection_timer: Timer | None = None
         self._tree_border = ("", "")
         self._cursor_moved_at = 0.0
+        #: The filter's found sessions are those of the reading shown (no search under way).
+        self._found_complete = False
 
     def clock(self) -> datetime:
         """Now, in the zone every time on screen is shown in (see :attr:`utc`)."""
@@ -324,6 +330,8 @@ class SessionApp(App[None]):
             self._show_selection()
         self._update_chrome()
         self._finish_load()
+        if self.tree.model.filter.text and not first and snapshot.changes:
+            self._search_texts(snapshot.changes)  # the found sessions of the new reading
         if first:
             # What is alive after the first reading (the app's widgets, the
             # summaries, the tree) lives as long as the app: keep it out of the
@@ -561,7 +569,40 @@ class SessionApp(App[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
+        # The fields the tree holds match at once; the message texts when the search worker is done.
         self._set_filter(Filter(event.value.strip(), self.tree.model.filter.status))
+        self._search_texts()
+
+    def _search_texts(self, changes: ChangeSet | None = None) -> None:
+        """Search the message texts for the filter's text (the last search is
+        cancelled); with ``changes``, only the sessions they name are searched again."""
+        current = self.tree.model.filter
+        if changes is not None and not self._found_complete:
+            changes = None  # a search of every session is still to finish: start it again
+        self._found_complete = False
+        if current.text and self.snapshot is not None:
+            touched = None if changes is None else [*changes.added, *changes.changed]
+            kept = frozenset() if changes is None else current.found - changes.removed - changes.changed
+            self._search(current.text, [self.snapshot], touched, kept)
+        else:
+            self.workers.cancel_group(self, "search")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="search the message texts")
+    def _search(self, needle: str, box: list[Snapshot], only: list[str] | None, kept: frozenset[str]) -> None:
+        snapshot = box.pop()  # see _load: the finished worker must not pin the reading
+        lower_this_thread()
+        worker = get_current_worker()
+        found = search_texts(snapshot, needle, only=only, cancelled=lambda: worker.is_cancelled)
+        if found is not None and not worker.is_cancelled:
+            self.post_message(TextSearched(needle, snapshot, kept | found))
+
+    @on(TextSearched)
+    def _texts_searched(self, message: TextSearched) -> None:
+        current = self.tree.model.filter
+        if message.needle == current.text and message.snapshot is self.snapshot:
+            self._found_complete = True
+            if message.found != current.found:
+                self._set_filter(Filter(current.text, current.status, message.found))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -585,7 +626,7 @@ class SessionApp(App[None]):
     def action_cycle_status(self) -> None:
         """Cycle the status filter: all, running, pending, stale, failed, completed, closed, expired."""
         current = self.tree.model.filter
-        self._set_filter(Filter(current.text, next_status_filter(current.status)))
+        self._set_filter(Filter(current.text, next_status_filter(current.status), current.found))
 
     def _set_filter(self, new_filter: Filter) -> None:
         before = self.tree.cursor
