@@ -116,3 +116,22 @@ async def test_a_message_written_while_filtering_is_found_in_the_sessions_it_cha
         expected = {session_id(2), session_id(4)}
         await wait_until(pilot, lambda: set(app.tree.model.visible_ids()) == expected, what="the written message found")
         await quiesce(pilot)
+
+
+async def test_the_history_highlights_the_filters_text(varied_file: Path) -> None:
+    from apphelpers import widget_text
+
+    app = frozen_app(varied_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *["space" if c == " " else c for c in "OF SESSION 4"])
+        await wait_until(pilot, lambda: app.tree.model.visible_ids() == [session_id(4)], what="the match")
+        await pilot.press("enter", "down")
+        await wait_until(pilot, lambda: "of session 4" in widget_text(pilot, app.messages_view), what="its history")
+        await settle(pilot)
+        view = app.messages_view
+        row = next(y for y, line in enumerate(widget_text(pilot, view).splitlines()) if "of session 4" in line)
+        strip = app.screen._compositor.render_strips()[view.region.y + row]
+        reversed_text = "".join(seg.text for seg in strip if seg.style is not None and seg.style.reverse)
+        assert reversed_text == "of session 4", reversed_text
+        await quiesce(pilot)

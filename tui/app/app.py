@@ -630,9 +630,11 @@ class SessionApp(App[None]):
 
     def _set_filter(self, new_filter: Filter) -> None:
         before = self.tree.cursor
+        highlight_changed = self.messages_view.highlight != new_filter.text
+        self.messages_view.highlight = new_filter.text  # the history highlights the filter's text
         self.tree.set_filter(new_filter)
-        if isinstance(before, ChatRow) and self.tree.cursor == before:
-            # Still on the chat (no CursorMoved), whose shown sessions changed.
+        if self.tree.cursor == before and (isinstance(before, ChatRow) or highlight_changed):
+            # Still on the row (no CursorMoved): the chat's shown sessions, or the highlight, changed.
             self._show_selection()
         self._update_chrome()
 

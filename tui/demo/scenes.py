@@ -273,6 +273,7 @@ SCENES: tuple[Scene, ...] = (
     Scene("read-only", "read-only: edits are refused", options={"read_only": True}, prepare=_read_only_refuses),
     Scene("failures-first", "failures first (o), on the stale session (n)", prepare=_failures_first),
     Scene("changes-out-of-view", "changes out of view, counted on the border", _many_chats, prepare=_changes_out_of_view),
+    Scene("wide", "160 columns: the request as a column", size=(160, 40), prepare=_running),
 )
 
 #: Scenes by name.
