@@ -7,7 +7,8 @@ that every change set is exactly the one the test names.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,10 @@ from hypothesis import strategies as st
 
 from tui.app.state.classify import shown_status
 from tui.app.state.filters import STATUS_CYCLE, Filter, next_status_filter
+from tui.app.state.order import ORDERS, next_order
 from tui.app.state.tree_model import ChatRow, Row, SessionRow, TreeModel
 from tui.demo.fixtures import HOSTILE, NOW, fixture_session, session_id, varied_document
-from tui.session import ChangeSet, Snapshot, read_snapshot
+from tui.session import ChangeSet, SessionSummary, Snapshot, read_snapshot
 
 M, H, D = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
@@ -46,6 +48,42 @@ def all_rows(model: TreeModel) -> list[Row]:
     return rows  # type: ignore[return-value]
 
 
+def _active_at(summary: SessionSummary) -> datetime | None:
+    return summary.last_activity or summary.created_at
+
+
+def _reference_session_order(order: str, now: datetime) -> Callable[[SessionSummary], tuple]:
+    def recent_first(s: SessionSummary) -> tuple:
+        # Most recently active first; sessions with no time at all last; ties by id.
+        moment = _active_at(s)
+        return (moment is None, -(moment.timestamp() if moment else 0), s.id)
+
+    if order == "chat":
+        # Newest created first; sessions without a creation time last; ties by id.
+        return lambda s: (s.created_at is None, -(s.created_at.timestamp() if s.created_at else 0), s.id)
+    if order == "failures":
+        return lambda s: (0 if s.status == "failed" else 1 if s.is_stale(now) else 2, *recent_first(s))
+    return recent_first
+
+
+def _reference_chat_order(order: str, now: datetime) -> Callable[[tuple[str, list[SessionSummary]]], tuple]:
+    def latest_first(chat_id: str, members: list[SessionSummary]) -> tuple:
+        times = [m.timestamp() for m in map(_active_at, members) if m is not None]
+        return (not times, -max(times) if times else 0, chat_id)
+
+    if order == "chat":
+        return lambda item: (item[0],)
+    if order == "failures":
+
+        def rank(members: list[SessionSummary]) -> int:
+            if any(s.status == "failed" for s in members):
+                return 0
+            return 1 if any(s.is_stale(now) for s in members) else 2
+
+        return lambda item: (rank(item[1]), *latest_first(*item))
+    return lambda item: latest_first(*item)
+
+
 def expected_rows(model: TreeModel) -> list[Row]:
     """The rows the model should show, computed from scratch (the reference)."""
     now = model.now or NOW
@@ -53,15 +91,14 @@ def expected_rows(model: TreeModel) -> list[Row]:
     for summary in model.summaries.values():
         by_chat.setdefault(summary.chat_id, []).append(summary)
     rows: list[Row] = []
-    for chat_id in sorted(by_chat):
-        visible = [s for s in by_chat[chat_id] if model.filter.matches(s, now)]
+    for chat_id, members in sorted(by_chat.items(), key=_reference_chat_order(model.order, now)):
+        visible = [s for s in members if model.filter.matches(s, now)]
         if model.filter.active and not visible:
             continue
         rows.append(ChatRow(chat_id))
         if chat_id in model.collapsed:
             continue
-        # Newest first; sessions without a creation time last; ties by id.
-        visible.sort(key=lambda s: (s.created_at is None, -(s.created_at.timestamp() if s.created_at else 0), s.id))
+        visible.sort(key=_reference_session_order(model.order, now))
         rows.extend(SessionRow(chat_id, s.id) for s in visible)
     return rows
 
@@ -76,8 +113,9 @@ def check_consistent(model: TreeModel) -> None:
     assert model.row_at(-1) is None
 
 
-def varied_model(**filter_args: object) -> TreeModel:
+def varied_model(order: str = "activity", **filter_args: object) -> TreeModel:
     model = TreeModel()
+    model.order = order
     model.load(snapshot_of(list(varied_document()["items"].values())), NOW)
     if filter_args:
         model.set_filter(Filter(**filter_args), NOW)  # type: ignore[arg-type]
@@ -88,7 +126,7 @@ def varied_model(**filter_args: object) -> TreeModel:
 
 
 def test_sessions_are_grouped_by_chat_in_chat_order_newest_first() -> None:
-    model = varied_model()
+    model = varied_model("chat")
     rows = all_rows(model)
     chats = [row.chat_id for row in rows if isinstance(row, ChatRow)]
     assert chats == sorted({s["ChatID"] for s in varied_document()["items"].values()})
@@ -99,6 +137,84 @@ def test_sessions_are_grouped_by_chat_in_chat_order_newest_first() -> None:
         if isinstance(row, SessionRow):
             assert model.summaries[row.session_id].chat_id == row.chat_id
     assert model.row_count == 4 + 11
+    check_consistent(model)
+
+
+def test_by_default_chats_and_sessions_are_ordered_by_latest_activity() -> None:
+    model = varied_model()
+    assert model.order == "activity" and TreeModel().order == "activity"
+    rows = all_rows(model)
+    # Latest activity per chat (tui/demo/fixtures.py): 5302729479 11:58, oc_7b… 11:30, -100… 11:20, C0VI… 11:00.
+    chats = [r.chat_id for r in rows if isinstance(r, ChatRow)]
+    assert chats == ["5302729479", "oc_7b169c846f218ab552fa82fbf86758bf", "-1001947779410", "C0VI7HVSZWK"]
+    # Sessions by last activity: 2 (11:58), 1 (11:55), 3 (10:00); 4 (11:20) before 5 (10:00) before 6.
+    assert model.visible_ids("5302729479") == [session_id(n) for n in (2, 1, 3)]
+    assert model.visible_ids("-1001947779410") == [session_id(n) for n in (4, 5, 6)]
+    check_consistent(model)
+
+
+def test_failures_first_puts_failed_then_stale_sessions_and_their_chats_first() -> None:
+    model = varied_model("failures")
+    chats = [r.chat_id for r in all_rows(model) if isinstance(r, ChatRow)]
+    assert chats[0] == "-1001947779410"  # has the failed session 4
+    assert model.visible_ids("-1001947779410") == [session_id(n) for n in (4, 5, 6)]  # failed, stale, closed
+    check_consistent(model)
+    # 30 minutes on, 1 and 2 are stale: they stay first in their chat, and the chat ranks before those with none.
+    model.advance(NOW + 30 * M)
+    assert model.visible_ids("5302729479") == [session_id(n) for n in (2, 1, 3)]
+    check_consistent(model)
+
+
+def test_stale_sessions_move_up_in_failures_first_as_time_passes() -> None:
+    sessions = [
+        fixture_session(1, "a", "completed", age=M, idle=M),  # the most recent
+        fixture_session(2, "a", "running", age=10 * M, idle=M),  # expires 20 minutes after NOW
+        fixture_session(3, "b", "completed", age=2 * M, idle=M),
+    ]
+    model = TreeModel()
+    model.order = "failures"
+    model.load(snapshot_of(sessions), NOW)
+    assert model.visible_ids() == [session_id(n) for n in (1, 2, 3)]
+    assert model.advance(NOW + M) is False  # nothing turned stale: nothing moves
+    assert model.advance(NOW + 25 * M) is True
+    assert model.visible_ids("a") == [session_id(2), session_id(1)]
+    check_consistent(model)
+
+
+def test_a_change_set_applied_later_re_ranks_sessions_that_turned_stale_meanwhile() -> None:
+    base = snapshot_of(
+        [fixture_session(1, "a", "completed", age=M, idle=M), fixture_session(2, "a", "running", age=10 * M, idle=M)]
+    )
+    model = TreeModel()
+    model.order = "failures"
+    model.load(base, NOW)
+    assert model.visible_ids() == [session_id(1), session_id(2)]
+    snapshot, changes = edit(base, put=[fixture_session(3, "b", "completed", age=M, idle=M)])
+    model.apply(snapshot, changes, NOW + 25 * M)  # session 2 is stale by then
+    assert model.visible_ids("a") == [session_id(2), session_id(1)]
+    check_consistent(model)
+
+
+def test_set_order_cycles_through_every_order_and_keeps_rows_consistent() -> None:
+    model = varied_model()
+    seen = []
+    for _ in ORDERS:
+        seen.append(model.order)
+        check_consistent(model)
+        model.set_order(next_order(model.order), NOW)
+    assert seen == list(ORDERS) == ["activity", "chat", "failures"] and model.order == "activity"
+    assert next_order("no-such-order") == "activity"
+
+
+def test_a_session_that_becomes_active_moves_its_chat_to_the_top() -> None:
+    sessions = [fixture_session(n, chat, "running", age=(10 + n) * M, idle=(10 + n) * M) for n, chat in ((1, "a"), (2, "b"), (3, "c"))]
+    base = snapshot_of(sessions)
+    model = TreeModel()
+    model.load(base, NOW)
+    assert [r.chat_id for r in all_rows(model) if isinstance(r, ChatRow)] == ["a", "b", "c"]
+    snapshot, changes = edit(base, put=[fixture_session(3, "c", "running", age=13 * M, idle=timedelta(seconds=5))])
+    model.apply(snapshot, changes, NOW)
+    assert [r.chat_id for r in all_rows(model) if isinstance(r, ChatRow)] == ["c", "a", "b"]
     check_consistent(model)
 
 
@@ -127,9 +243,11 @@ def test_group_counts_classify_stale_apart_through_changes() -> None:
     assert {k: n for k, n in group.shown_counts(later).items() if n} == {"running": 1, "stale": 1, "completed": 1}
 
 
-def test_same_creation_time_orders_by_id() -> None:
+@pytest.mark.parametrize("order", ORDERS)
+def test_same_times_order_by_id(order: str) -> None:
     sessions = [fixture_session(n, "chat", "running", age=5 * M, idle=M) for n in (3, 1, 2)]
     model = TreeModel()
+    model.order = order
     model.load(snapshot_of(sessions), NOW)
     assert model.visible_ids() == [session_id(n) for n in (1, 2, 3)]
 
@@ -143,7 +261,7 @@ def test_apply_adds_changes_and_removes_only_what_it_names() -> None:
     model.load(base, NOW)
     untouched = {sid: model.summaries[sid] for sid in (session_id(4), session_id(8), session_id(10))}
 
-    new_session = fixture_session(30, "5302729479", "running", age=M, idle=M)
+    new_session = fixture_session(30, "5302729479", "running", age=M, idle=timedelta(seconds=10))
     changed = fixture_session(2, "5302729479", "failed", age=2 * M, idle=M, agent="tingly-box", message_count=1)
     snapshot, changes = edit(base, put=[new_session, changed], remove=[session_id(7)])
     model.apply(snapshot, changes, NOW)
@@ -151,7 +269,7 @@ def test_apply_adds_changes_and_removes_only_what_it_names() -> None:
     assert session_id(7) not in model.summaries
     assert model.summaries[session_id(2)].status == "failed"
     assert model.summaries[session_id(30)].chat_id == "5302729479"
-    # The newest session comes first in its chat.
+    # The most recently active session comes first in its chat.
     assert model.visible_ids("5302729479")[0] == session_id(30)
     assert model.groups["5302729479"].statuses["failed"] == 1
     assert model.groups["5302729479"].statuses["pending"] == 0
@@ -300,7 +418,7 @@ def test_status_cycle_visits_every_filter_and_comes_back() -> None:
 
 
 def test_marks_toggle_and_marked_visible_follows_the_filter_in_display_order() -> None:
-    model = varied_model()
+    model = varied_model("chat")
     ids = [session_id(n) for n in (3, 1, 6)]
     model.toggle_marks(ids)
     assert model.marked == set(ids)
@@ -342,6 +460,8 @@ operations = st.one_of(
     st.tuples(st.just("toggle"), st.sampled_from(CHATS), st.sampled_from([None, True, False])),
     st.tuples(st.just("mark"), st.lists(session_numbers, max_size=3)),
     st.tuples(st.just("reload")),
+    st.tuples(st.just("order"), st.sampled_from(ORDERS)),
+    st.tuples(st.just("advance"), st.integers(min_value=0, max_value=40)),
 )
 
 
@@ -351,24 +471,32 @@ def test_rows_stay_consistent_through_random_operations(ops: list[tuple]) -> Non
     snapshot = snapshot_of([])
     model = TreeModel()
     model.load(snapshot, NOW)
+    clock = NOW  # only moves on, as the app's does
     for op in ops:
         kind = op[0]
         if kind == "put":
             _, n, chat, status, age, agent = op
             session = fixture_session(n, chat, status, age=age * M, idle=M, agent=agent)
             snapshot, changes = edit(snapshot, put=[session])
-            model.apply(snapshot, changes, NOW)
+            model.apply(snapshot, changes, clock)
         elif kind == "remove":
             snapshot, changes = edit(snapshot, remove=[session_id(op[1])])
-            model.apply(snapshot, changes, NOW)
+            model.apply(snapshot, changes, clock)
         elif kind == "filter":
-            model.set_filter(Filter(op[1], op[2]), NOW)
+            model.set_filter(Filter(op[1], op[2]), clock)
         elif kind == "toggle":
             model.toggle_chat(op[1], op[2])
+        elif kind == "order":
+            model.set_order(op[1], clock)
+        elif kind == "advance":
+            # The clock moves on (only the failures-first order depends on it); the filter is re-applied at that time.
+            clock = max(clock, NOW + op[1] * M)
+            model.advance(clock)
+            model.set_filter(model.filter, clock)
         elif kind == "mark":
             model.toggle_marks(session_id(n) for n in op[1] if session_id(n) in model.summaries)
         else:
-            model.load(snapshot, NOW)
+            model.load(snapshot, clock)
         assert set(model.summaries) == set(snapshot)
         assert model.marked <= set(model.summaries)
         assert set(model.marked_visible()) == model.marked & set(model.visible_ids())

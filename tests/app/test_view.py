@@ -138,12 +138,13 @@ async def test_first_screen_lists_every_chat_with_counts_and_every_session_with_
         assert shown >= {*BADGES.values(), STALE, "? waiting"}
         assert len({badge[0] for badge in shown}) == len(shown)
 
-        # Chats in order, sessions newest first under their chat.
+        # Chats by their latest activity, sessions by theirs, most recent first (the default order).
         rows = [line for line in tree.splitlines() if any(s["ID"][:8] in line for s in sessions) or "sessions" in line]
+        latest = {chat: max(s["LastActivity"] for s in sessions if s["ChatID"] == chat) for chat in chats}
         order = []
-        for chat in chats:
+        for chat in sorted(chats, key=latest.__getitem__, reverse=True):
             order.append(chat)
-            members = sorted((s for s in sessions if s["ChatID"] == chat), key=lambda s: s["CreatedAt"], reverse=True)
+            members = sorted((s for s in sessions if s["ChatID"] == chat), key=lambda s: s["LastActivity"], reverse=True)
             order.extend(s["ID"][:8] for s in members)
         assert len(rows) == len(order)
         for line, expected in zip(rows, order):
@@ -226,9 +227,16 @@ async def test_detail_pane_shows_every_field_and_the_context_as_json(varied_file
         assert s["Agent"] in line_with(detail, "Agent")
         assert s["Project"] in line_with(detail, "Project")
         assert s["PermissionMode"] in line_with(detail, "Permission")
-        assert s["CreatedAt"] in line_with(detail, "Created") and "50m ago" in line_with(detail, "Created")
-        assert s["LastActivity"] in line_with(detail, "Last active") and "40m ago" in line_with(detail, "Last active")
-        assert "expired 20m ago" in line_with(detail, "Expires")
+        # Relative, in the screen's zone (the frozen clock's: UTC), and as stored on the next line.
+        lines = detail.splitlines()
+        for label, shown, key in (
+            ("Created", "50m ago  2026-11-24 11:10:00", "CreatedAt"),
+            ("Last active", "40m ago  2026-11-24 11:20:00", "LastActivity"),
+            ("Expires", "expired 20m ago  2026-11-24 11:40:00", "ExpiresAt"),
+        ):
+            line = line_with(detail, label)
+            assert shown in line, line
+            assert f"stored {s[key]}" in lines[lines.index(line) + 1]
         assert s["Request"] in line_with(detail, "Request")
         assert "—" in line_with(detail, "Response")  # empty
         assert s["Error"] in line_with(detail, "Error")

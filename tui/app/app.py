@@ -8,24 +8,28 @@ handlers here own the UI state and update widgets in place.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.worker import get_current_worker
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from tui.session import (
+    ChangeSet,
     EditKind,
     Manager,
     SessionStoreJSON,
@@ -37,6 +41,8 @@ from tui.session import (
 )
 from tui.session.watching import watch_file
 
+from tui.text.markdown import session_markdown
+
 from .messages import (
     DetailLoaded,
     EditDone,
@@ -44,16 +50,23 @@ from .messages import (
     FileChanged,
     SnapshotFailed,
     SnapshotLoaded,
+    TextSearched,
 )
+from .pager import pager_command, show_in_pager
 from .priority import lower_this_thread, note_ui_thread
-from .render.rows import one_line, short_id
+from .render.rows import alert_text, one_line, short_id
+from .render.times import zone_name
 from .render.undo import done_warning, edit_warning
+from .settings import FILE_NAME as SETTINGS_FILE
+from .settings import Settings, load_settings, save_settings
 from .screens.cleanup import CleanupScreen
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
 from .signals import ExitOnSignals
 from .state.classify import STALE, Expiries, live_expiries, shown_counts
 from .state.filters import Filter, next_status_filter
+from .state.order import ORDER_LABELS, next_order
+from .state.search import search_texts
 from .state.tree_model import ChatRow, SessionRow
 from .state.undone import UndoTracker
 from .widgets.detail_pane import DetailKit, DetailPane
@@ -79,9 +92,24 @@ CONFIRM_CHROME_ROWS = 18
 EDIT_KINDS = {"close": EditKind.CLOSE, "delete": EditKind.DELETE, "clean up": EditKind.CLEANUP}
 #: The footer's keys that give way first in a narrow terminal, least needed first
 #: (each is still a key, in the help and the palette).
-FOOTER_DROP_ORDER = ("toggle_follow", "toggle_expand", "reload", "toggle_pause", "cleanup", "cycle_status", "help")
+FOOTER_DROP_ORDER = (
+    "toggle_follow",
+    "toggle_expand",
+    "reload",
+    "toggle_utc",
+    "copy_id",
+    "view_in_pager",
+    "cycle_order",
+    "toggle_pause",
+    "cleanup",
+    "next_trouble",
+    "cycle_status",
+    "help",
+)
 #: The actions that change the file: not offered with ``--read-only``.
 EDIT_ACTIONS = frozenset({"close_sessions", "delete_sessions", "cleanup"})
+#: At most this many sessions turning failed or stale are named, one notification each.
+ALERTS_SHOWN = 3
 #: The command palette's key (Textual's own binding), as the help lists it.
 PALETTE_BINDING = Binding("ctrl+p", "command_palette", "Palette", tooltip="Command palette: every action by name, themes, a screenshot")
 
@@ -101,6 +129,12 @@ class SessionApp(App[None]):
         Binding("slash", "filter", "Filter", tooltip="Filter by id, chat, agent, project or request"),
         Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter, then the marks"),
         Binding("s", "cycle_status", "Status", tooltip="Cycle the status filter"),
+        Binding("o", "cycle_order", "Order", tooltip="Order by activity, by chat id, or failures first"),
+        Binding("n", "next_trouble", "Next failed", tooltip="Go to the next failed or stale session"),
+        Binding("N", "previous_trouble", "Previous failed", show=False, tooltip="Go to the previous failed or stale session"),
+        Binding("y", "copy_id", "Copy id", tooltip="Copy the selected session's id to the clipboard"),
+        Binding("v", "view_in_pager", "View", tooltip="Read the selected session as Markdown in $PAGER (else less)"),
+        Binding("t", "toggle_utc", "UTC", tooltip="Show times in UTC, or in the local zone again"),
         Binding("c", "close_sessions", "Close", tooltip="Close the marked sessions, or the selected one"),
         Binding("d", "delete_sessions", "Delete", tooltip="Delete the marked sessions, or the selected one"),
         Binding("x", "cleanup", "Cleanup", tooltip="Remove ended sessions older than an age"),
@@ -125,18 +159,31 @@ class SessionApp(App[None]):
         note: str | None = None,
         signals: ExitOnSignals | None = None,
         theme: str | None = None,
+        bell: bool = False,
+        config_dir: Path | None = None,
     ) -> None:
         """Open ``path``. ``watch=False`` and a fixed ``clock`` make the screen
         deterministic (snapshot tests); ``note`` is shown in the subtitle (demo);
         ``signals`` are installed once the app runs (from the command line);
-        ``theme`` names one of :attr:`available_themes` (``InvalidThemeError`` if not)."""
+        ``theme`` names one of :attr:`available_themes` (``InvalidThemeError`` if not);
+        ``bell`` rings the terminal bell when a session turns failed or stale;
+        ``config_dir`` is where the theme chosen in the palette is remembered
+        (see :mod:`.settings`; ``None``: nothing is read or remembered)."""
         super().__init__()
+        self.bell_on_alert = bell
         self._signals = signals
+        self.config_dir = config_dir
+        self._settings_problem: str | None = None
         if theme is not None:
             self.theme = theme
+        elif config_dir is not None:
+            self._use_remembered_theme(config_dir)
+        self._remembered_theme = self.theme
         self.path = path
         self.read_only = read_only
-        self.clock: Clock = clock or local_now
+        self._base_clock: Clock = clock or local_now
+        #: Times are shown in UTC (``t``); else in the clock's zone, local by default.
+        self.utc = False
         self.watch = watch
         self.sub_title = note or str(path)
         #: The last good reading of the file (``None`` until the first load).
@@ -160,6 +207,13 @@ class SessionApp(App[None]):
         self._cursor_moved_at = 0.0
         #: The app's edits, who writes the file, and which edits were undone.
         self.undo = UndoTracker()
+        #: The filter's found sessions are those of the reading shown (no search under way).
+        self._found_complete = False
+
+    def clock(self) -> datetime:
+        """Now, in the zone every time on screen is shown in (see :attr:`utc`)."""
+        now = self._base_clock()
+        return now.astimezone(timezone.utc) if self.utc else now
 
     # -- layout ---------------------------------------------------------------
 
@@ -200,6 +254,10 @@ class SessionApp(App[None]):
         self.messages_view.border_title = "Messages"
         self.messages_view.border_subtitle = "following"
         self.tree.focus()
+        if self._settings_problem:
+            self.notify(f"Settings ignored: {self._settings_problem}", severity="warning", timeout=10, markup=False)
+        if self.config_dir is not None:
+            self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._update_chrome()
         self.request_load()
         if self.watch:
@@ -289,6 +347,8 @@ class SessionApp(App[None]):
             self._show_undone()
         self._update_chrome()
         self._finish_load()
+        if self.tree.model.filter.text and not first and snapshot.changes:
+            self._search_texts(snapshot.changes)  # the found sessions of the new reading
         if first:
             # What is alive after the first reading (the app's widgets, the
             # summaries, the tree) lives as long as the app: keep it out of the
@@ -401,6 +461,7 @@ class SessionApp(App[None]):
         # and its widgets are already gone.
         if not self.is_running:
             return
+        self.tree.tick()
         self.tree.refresh()
         self._update_chrome()
         if isinstance(self.tree.cursor, SessionRow) and time.monotonic() - self._cursor_moved_at > TICK_SECONDS:
@@ -422,7 +483,8 @@ class SessionApp(App[None]):
                 stale=stale,
                 path=self.path,
                 live=self.live,
-                reloaded=self.reloaded,
+                reloaded=None if self.reloaded is None else self.reloaded.astimezone(self.clock().tzinfo),
+                zone=zone_name(self.clock()),
                 error=self.error,
                 read_only=self.read_only,
                 filtered=filtered,
@@ -430,7 +492,7 @@ class SessionApp(App[None]):
                 undone=len(self.undo),
             )
         )
-        title = "Sessions" + (f" — {filtered}" if filtered else "")
+        title = f"Sessions · {ORDER_LABELS[model.order]}" + (f" — {filtered}" if filtered else "")
         banner = self.query_one("#banner", Static)
         if self.error and snapshot is not None:
             banner.update(Text(f"⚠ Showing the last good reading. {one_line(self.error)}"))
@@ -446,7 +508,8 @@ class SessionApp(App[None]):
             banner.display = False
         self._update_empty_state(snapshot)
         marked = len(model.marked_visible())
-        self._set_tree_border(title, f"{marked} marked" if marked else "")
+        notes = [self.tree.unseen_text, f"{marked} marked" if marked else ""]
+        self._set_tree_border(title, " · ".join(note for note in notes if note))
 
     def _set_tree_border(self, title: str, subtitle: str) -> None:
         # Setting a border title repaints the whole tree, even to the same text.
@@ -525,7 +588,40 @@ class SessionApp(App[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
+        # The fields the tree holds match at once; the message texts when the search worker is done.
         self._set_filter(Filter(event.value.strip(), self.tree.model.filter.status))
+        self._search_texts()
+
+    def _search_texts(self, changes: ChangeSet | None = None) -> None:
+        """Search the message texts for the filter's text (the last search is
+        cancelled); with ``changes``, only the sessions they name are searched again."""
+        current = self.tree.model.filter
+        if changes is not None and not self._found_complete:
+            changes = None  # a search of every session is still to finish: start it again
+        self._found_complete = False
+        if current.text and self.snapshot is not None:
+            touched = None if changes is None else [*changes.added, *changes.changed]
+            kept = frozenset() if changes is None else current.found - changes.removed - changes.changed
+            self._search(current.text, [self.snapshot], touched, kept)
+        else:
+            self.workers.cancel_group(self, "search")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="search the message texts")
+    def _search(self, needle: str, box: list[Snapshot], only: list[str] | None, kept: frozenset[str]) -> None:
+        snapshot = box.pop()  # see _load: the finished worker must not pin the reading
+        lower_this_thread()
+        worker = get_current_worker()
+        found = search_texts(snapshot, needle, only=only, cancelled=lambda: worker.is_cancelled)
+        if found is not None and not worker.is_cancelled:
+            self.post_message(TextSearched(needle, snapshot, kept | found))
+
+    @on(TextSearched)
+    def _texts_searched(self, message: TextSearched) -> None:
+        current = self.tree.model.filter
+        if message.needle == current.text and message.snapshot is self.snapshot:
+            self._found_complete = True
+            if message.found != current.found:
+                self._set_filter(Filter(current.text, current.status, message.found))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -549,15 +645,99 @@ class SessionApp(App[None]):
     def action_cycle_status(self) -> None:
         """Cycle the status filter: all, running, pending, stale, failed, completed, closed, expired."""
         current = self.tree.model.filter
-        self._set_filter(Filter(current.text, next_status_filter(current.status)))
+        self._set_filter(Filter(current.text, next_status_filter(current.status), current.found))
 
     def _set_filter(self, new_filter: Filter) -> None:
         before = self.tree.cursor
+        highlight_changed = self.messages_view.highlight != new_filter.text
+        self.messages_view.highlight = new_filter.text  # the history highlights the filter's text
         self.tree.set_filter(new_filter)
-        if isinstance(before, ChatRow) and self.tree.cursor == before:
-            # Still on the chat (no CursorMoved), whose shown sessions changed.
+        if self.tree.cursor == before and (isinstance(before, ChatRow) or highlight_changed):
+            # Still on the row (no CursorMoved): the chat's shown sessions, or the highlight, changed.
             self._show_selection()
         self._update_chrome()
+
+    def action_cycle_order(self) -> None:
+        """Order the tree by activity, by chat id, or failures first (the cursor keeps its session)."""
+        self.tree.set_order(next_order(self.tree.model.order))
+        self._update_chrome()
+
+    def action_next_trouble(self) -> None:
+        """Go to the next failed or stale session (wrapping; a collapsed chat opens)."""
+        self._jump_to_trouble(forward=True)
+
+    def action_previous_trouble(self) -> None:
+        """Go to the previous failed or stale session."""
+        self._jump_to_trouble(forward=False)
+
+    def _jump_to_trouble(self, forward: bool) -> None:
+        if not self.tree.jump_to_trouble(forward):
+            self.notify("No shown session is failed or stale.", markup=False)
+        self.tree.focus()
+
+    # -- taking things out ---------------------------------------------------------
+
+    def action_copy_id(self) -> None:
+        """Copy the selected session's id to the clipboard (OSC 52: the terminal must allow it)."""
+        session_id = self.tree.cursor_session
+        if session_id is None:
+            self.notify("Select a session to copy its id.", severity="warning", markup=False)
+            return
+        self.copy_to_clipboard(session_id)
+        self.notify(f"Copied {one_line(session_id)} to the clipboard.", title="Copy id", markup=False)
+
+    def action_view_in_pager(self) -> None:
+        """Read the selected session as Markdown in ``$PAGER`` (else ``less``), then come back."""
+        session_id = self.tree.cursor_session
+        if session_id is None or self.snapshot is None:
+            self.notify("Select a session to read it in the pager.", severity="warning", markup=False)
+            return
+        command = pager_command()
+        if command is None:
+            self.notify("No pager: set $PAGER, or install less.", severity="warning", markup=False)
+            return
+        try:
+            session = self.snapshot.session(session_id)
+        except StoreError as exc:
+            self.notify(f"Cannot read the session: {one_line(str(exc))}", severity="error", markup=False)
+            return
+        text = session_markdown(session, self.tree.model.summaries.get(session_id), self.clock())
+        try:
+            # Headless (under Pilot) there is no terminal to hand over: the pager just runs.
+            with contextlib.nullcontext() if self.is_headless else self.suspend():
+                show_in_pager(text, command)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand the screen to a pager.", severity="warning", markup=False)
+        except OSError as exc:
+            self.notify(f"Could not run the pager {one_line(command[0])!r}: {exc.strerror or exc}", severity="error", markup=False)
+
+    def action_toggle_utc(self) -> None:
+        """Show every time in UTC, or in the local zone again (the status bar names the zone)."""
+        self.utc = not self.utc
+        self.tree.refresh()
+        self._show_selection()
+        self._update_chrome()
+
+    # -- remembered settings -----------------------------------------------------------
+
+    def _use_remembered_theme(self, folder: Path) -> None:
+        settings, self._settings_problem = load_settings(folder)
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        elif settings.theme is not None:
+            self._settings_problem = f"{folder / SETTINGS_FILE}: unknown theme {one_line(settings.theme)!r}"
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self._remembered_theme and self.config_dir is not None:
+            self._remembered_theme = theme.name
+            self._remember(self.config_dir, Settings(theme=theme.name))
+
+    @work(thread=True, exit_on_error=False, group="settings", description="remember the settings")
+    def _remember(self, folder: Path, settings: Settings) -> None:
+        try:
+            save_settings(folder, settings)
+        except OSError as exc:
+            self.notify(f"Could not remember the theme in {folder}: {exc.strerror or exc}", severity="warning", markup=False)
 
     # -- panes and modes ----------------------------------------------------------
 
@@ -807,6 +987,7 @@ class SessionApp(App[None]):
         self.notify(f"Could not {message.verb}: {one_line(message.error)}", severity="error", timeout=8, markup=False)
 
     @on(SessionTree.MarksChanged)
+    @on(SessionTree.UnseenChanged)
     def _marks_changed(self) -> None:
         self._update_chrome()
 
@@ -825,4 +1006,14 @@ class SessionApp(App[None]):
     @on(UndoneNotice.DismissRequested)
     def _notice_clicked(self) -> None:
         self.action_dismiss_undone()
+
+    @on(SessionTree.NeedsLook)
+    def _needs_look(self, message: SessionTree.NeedsLook) -> None:
+        for alert in message.alerts[:ALERTS_SHOWN]:
+            self.notify(alert_text(alert), title="Needs a look", severity="warning", timeout=10, markup=False)
+        if len(message.alerts) > ALERTS_SHOWN:
+            more = len(message.alerts) - ALERTS_SHOWN
+            self.notify(f"… and {more} more sessions turned failed or stale.", severity="warning", markup=False)
+        if self.bell_on_alert:
+            self.bell()
 

@@ -35,6 +35,16 @@ class SnapshotLoaded(Message):
 
 
 @dataclass
+class TextSearched(Message):
+    """The sessions whose response, error or messages hold ``needle`` in ``snapshot``
+    (see :mod:`tui.app.state.search`)."""
+
+    needle: str
+    snapshot: Snapshot
+    found: frozenset[str]
+
+
+@dataclass
 class SnapshotFailed(Message):
     """The file could not be read or is invalid; the last good view stays."""
 

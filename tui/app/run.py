@@ -16,17 +16,20 @@ def theme_names() -> list[str]:
     return sorted(BUILTIN_THEMES)
 
 
-def run_app(path: Path, *, demo: bool = False, read_only: bool = False, theme: str | None = None) -> int:
+def run_app(
+    path: Path, *, demo: bool = False, read_only: bool = False, theme: str | None = None, bell: bool = False
+) -> int:
     """Run the app on ``path``; with ``demo``, on a temporary file the demo agents write.
 
     SIGTERM, SIGHUP and SIGINT end it as ``q`` does, then the process with
     status 128 + the signal; the demo's agents and folder go however it ends.
     """
     from .app import SessionApp
+    from .settings import config_dir
 
     if not demo:
         signals = ExitOnSignals()
-        SessionApp(path, read_only=read_only, signals=signals, theme=theme).run()
+        SessionApp(path, read_only=read_only, signals=signals, theme=theme, bell=bell, config_dir=config_dir()).run()
         signals.end_if_signalled()
         return 0
     from tui.demo.agents import DemoAgents
@@ -43,7 +46,15 @@ def run_app(path: Path, *, demo: bool = False, read_only: bool = False, theme: s
     signals = ExitOnSignals(cleanup)
     try:
         agents.start()
-        SessionApp(agents.path, read_only=read_only, note=f"demo: {agents.path}", signals=signals, theme=theme).run()
+        SessionApp(
+            agents.path,
+            read_only=read_only,
+            note=f"demo: {agents.path}",
+            signals=signals,
+            theme=theme,
+            bell=bell,
+            config_dir=config_dir(),
+        ).run()
     finally:
         signals.cleanup_once()
     signals.end_if_signalled()

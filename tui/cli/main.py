@@ -1,6 +1,6 @@
 """Entry point of ``session-tui`` and ``python -m tui``.
 
-``session-tui [PATH] [--demo] [--read-only] [--theme NAME]`` opens the app. A first word
+``session-tui [PATH] [--demo] [--read-only] [--theme NAME] [--bell]`` opens the app. A first word
 naming a command (``stats``, ``cleanup``, ``close``, ``delete``,
 ``generate``, ``list``, ``show``, ``watch``) runs it without the UI; a file named like a command is
 reached as ``./stats``.
@@ -54,6 +54,7 @@ def _app_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--read-only", action="store_true", help="disable every edit")
     parser.add_argument("--theme", metavar="NAME", help="colour theme, e.g. textual-light or nord (default: textual-dark)")
+    parser.add_argument("--bell", action="store_true", help="ring the terminal bell when a session turns failed or stale")
     parser.add_argument("--version", action="version", version=f"session-tui {__version__}")
     return parser
 
@@ -71,6 +72,7 @@ def _run_app(args: list[str]) -> int:
         demo=options.demo,
         read_only=options.read_only,
         theme=options.theme,
+        bell=options.bell,
     )
 
 

@@ -31,7 +31,16 @@ from tui.app.app import SessionApp
 from tui.app.state.tree_model import SessionRow
 from tui.session import SessionStoreJSON
 
-from .fixtures import NOW, Doc, long_history_document, session_id, varied_document, write
+from .fixtures import (
+    NOW,
+    Doc,
+    fixture_document,
+    fixture_session,
+    long_history_document,
+    session_id,
+    varied_document,
+    write,
+)
 
 #: The file name every scene uses, relative to the scene's folder.
 FILE_NAME = "bot_sessions.json"
@@ -239,6 +248,29 @@ async def _bot_is_writing(pilot: Pilot) -> None:
     original = app.path.read_bytes()
     SessionStoreJSON(app.path).force_save()
     bot_rewrites(app.path, original)
+
+
+async def _failures_first(pilot: Pilot) -> None:
+    await pilot.press("o", "o", "n", "n")  # failures first; the failed session, then the stale one
+    await settle(pilot)
+
+
+def _many_chats(changed: bool = False) -> Doc:
+    """Thirty chats of two sessions an hour apart; ``changed``: one more (the newest) and one failed."""
+    sessions = [
+        fixture_session(100 + i, f"chat-{i // 2:02d}", "completed", age=timedelta(hours=1 + i), idle=timedelta(hours=1 + i))
+        for i in range(60)
+    ]
+    if changed:
+        sessions.append(fixture_session(99, "a-new-chat", "running", age=timedelta(minutes=1), idle=timedelta(minutes=1)))
+        sessions[-2] = {**sessions[-2], "Status": "failed", "Error": "the build broke"}
+    return fixture_document(sessions)
+
+
+async def _changes_out_of_view(pilot: Pilot) -> None:
+    await cursor_to(pilot, 130)  # halfway down: rows above and below are off screen
+    assert isinstance(pilot.app, SessionApp)
+    write(pilot.app.path, _many_chats(changed=True))
     await pilot.press("r")
     await settle(pilot)
 
@@ -306,6 +338,9 @@ SCENES: tuple[Scene, ...] = (
         size=(80, 24),
         prepare=_bot_undid_closes,
     ),
+    Scene("failures-first", "failures first (o), on the stale session (n)", prepare=_failures_first),
+    Scene("changes-out-of-view", "changes out of view, counted on the border", _many_chats, prepare=_changes_out_of_view),
+    Scene("wide", "160 columns: the request as a column", size=(160, 40), prepare=_running),
 )
 
 #: Scenes by name.

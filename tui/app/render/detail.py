@@ -20,7 +20,7 @@ from tui.text.safe import printable
 
 from .badges import BADGE_STYLES, badge_for, summary_badge
 from .rows import one_line
-from .times import ago, expires_text
+from .times import ago, expires_text, zoned_time
 
 #: Longer texts are cut in the detail pane (the messages pane has the history).
 MAX_TEXT = 4000
@@ -42,8 +42,9 @@ def _time_cell(session: Session, key: str, value: datetime | None, now: datetime
         return Text("not set", styles["dim"])
     raw = (session._source or {}).get(key)
     shown = raw if isinstance(raw, str) else value.isoformat()
-    text = Text(ago(value, now))
-    text.append(f"  {one_line(shown)}", styles["dim"])
+    # Relative, then in the screen's zone, then as stored (the file's own text).
+    text = Text(f"{ago(value, now)}  {zoned_time(value, now)}")
+    text.append(f"\nstored {one_line(shown)}", styles["dim"])
     return text
 
 
@@ -92,7 +93,8 @@ def session_detail(session: Session, summary: SessionSummary | None, now: dateti
         status.append("  stale: past its expiry and still " + str(session.status), styles["badge--stale"])
     expires = Text(expires_text(session.expires_at, now))
     if session.expires_at is not None:
-        expires.append(f"  {one_line(str((session._source or {}).get('ExpiresAt', '')))}", styles["dim"])
+        expires.append(f"  {zoned_time(session.expires_at, now)}")
+        expires.append(f"\nstored {one_line(str((session._source or {}).get('ExpiresAt', '')))}", styles["dim"])
 
     rows: list[tuple[str, Text | RenderableType]] = [
         ("ID", Text(one_line(session.id))),

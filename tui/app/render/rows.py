@@ -18,12 +18,17 @@ from rich.text import Text
 from tui.session import SessionSummary
 from tui.text.safe import printable
 
+from ..state.attention import Alert
 from ..state.tree_model import ChatGroup
 from .badges import summary_badge
 from .times import ago
 
 #: From this width on, rows show every column.
 WIDE = 60
+#: From this width on (the tree of a 160-column terminal), rows show the request too.
+REQUEST_COLUMN = 84
+#: The project's share of the row when the request is shown too.
+PROJECT_WITH_REQUEST = 20
 SHORT_ID = 8
 
 Styles = Mapping[str, Style]
@@ -37,6 +42,14 @@ def one_line(text: str) -> str:
 def short_id(session_id: str) -> str:
     """The first characters of an id, enough to tell sessions apart."""
     return one_line(session_id[:SHORT_ID])
+
+
+def alert_text(alert: Alert) -> str:
+    """``Session 00000004 in chat -100… failed`` (plain text: shown with markup off)."""
+    chat = one_line(alert.chat_id)
+    if len(chat) > 24:
+        chat = chat[:23] + "…"
+    return f"Session {short_id(alert.session_id)} in chat {chat or '(no chat)'} {'is stale' if alert.status == 'stale' else 'failed'}."
 
 
 def left_truncate(text: str, width: int) -> str:
@@ -109,7 +122,15 @@ def session_row(summary: SessionSummary, now: datetime, width: int, styles: Styl
     activity = ago(summary.last_activity, now)
     tail = f" {count:>7} {activity:>9}" if wide else f" {count:>3} {activity:>8}"
     room = width - text.cell_len - cell_len(tail)
+    request_room = 0
+    if width >= REQUEST_COLUMN:
+        request_room = room - PROJECT_WITH_REQUEST - 1
+        room = PROJECT_WITH_REQUEST
     project = left_truncate(one_line(summary.project), room)
     text.append(f"{project}{' ' * max(0, room - cell_len(project))}", styles["project"])
+    if request_room > 0:
+        request = Text(" " + one_line(summary.request), styles["dim"], no_wrap=True, overflow="ellipsis", end="")
+        request.truncate(request_room + 1, overflow="ellipsis", pad=True)
+        text.append_text(request)
     text.append(tail, styles["dim"])
     return text

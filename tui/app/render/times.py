@@ -35,6 +35,20 @@ def in_zone(moment: datetime, zone: tzinfo | None) -> datetime:
         return moment
 
 
+def zoned_time(moment: datetime, now: datetime) -> str:
+    """``2026-11-24 11:50:00``: ``moment`` in the zone the screen shows (that of ``now``)."""
+    return in_zone(moment, now.tzinfo).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def zone_name(now: datetime) -> str:
+    """The zone the screen shows times in: ``UTC``, ``CET``, or an offset like ``+05:30``."""
+    name = now.tzname() or ""
+    if name and not name.startswith(("UTC+", "UTC-")):
+        return name
+    offset = now.strftime("%z")
+    return f"{offset[:3]}:{offset[3:]}" if offset else "local"
+
+
 def clock_time(moment: datetime | None) -> str:
     """The full time with its offset, to the microsecond, as the file has it."""
     if moment is None:

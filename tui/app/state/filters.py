@@ -36,6 +36,9 @@ class Filter:
     text: str = ""
     #: A status value, ``"stale"``, or ``None`` for any status.
     status: str | None = None
+    #: Sessions whose response, error or messages hold ``text`` (found by the
+    #: search worker, :mod:`.search`): they match the text too.
+    found: frozenset[str] = frozenset()
 
     @property
     def active(self) -> bool:
@@ -49,7 +52,7 @@ class Filter:
             return False
         if self.text:
             needle = self.text.casefold()
-            return any(
+            return summary.id in self.found or any(
                 needle in field.casefold()
                 for field in (summary.id, summary.chat_id, summary.agent, summary.project, summary.request)
             )

@@ -27,6 +27,7 @@ _PARTS = {
     **{name: name for name in (*ROLE_STYLES.values(), "role--other")},
     "dim": "messages--dim",
     "summary": "messages--summary",
+    "match": "messages--match",
 }
 
 
@@ -38,11 +39,17 @@ class HistoryKit:
     styles: Mapping[str, Style]
     expanded: bool
     width: int
+    #: Text to highlight wherever it is (any case): the filter's.
+    highlight: str = ""
 
     def layout(self, messages: Sequence[Message], now: datetime) -> Layout:
         def lay_out(width: int) -> list[Strip]:
             console = self.console
             lines = history_lines(messages, now, width, console, self.styles, expanded=self.expanded)
+            if self.highlight:
+                # Line by line: a match a line break cuts in two is not highlighted.
+                for line in lines:
+                    line.highlight_words([self.highlight], self.styles["match"], case_sensitive=False)
             return [Strip(list(line.render(console))) for line in lines]
 
         return lay_out
@@ -68,13 +75,15 @@ class MessageView(StripView):
         self._styles = PartStyles(self, _PARTS)
         self._messages: Sequence[Message] = ()
         self._session_id: str | None = None
+        #: The filter's text, highlighted in the history (set by the app).
+        self.highlight = ""
 
     def on_mount(self) -> None:
         self.show_layout(self.restyled())
 
     def kit(self) -> HistoryKit:
         """A :class:`HistoryKit` for the view as it is now (UI thread only)."""
-        return HistoryKit(self.app.console, self._styles.get(), self.expanded, self.content_width)
+        return HistoryKit(self.app.console, self._styles.get(), self.expanded, self.content_width, self.highlight)
 
     def show(self, session_id: str | None, messages: Sequence[Message], prepared: Prepared | None = None) -> None:
         """Show a history (``prepared`` by :meth:`HistoryKit.history`, or laid out here).

@@ -26,8 +26,10 @@ from textual.strip import Strip
 from tui.session import ChangeSet, Snapshot
 
 from ..render.rows import chat_row, session_row
+from ..state.attention import Alert, TroubleWatch
 from ..state.filters import Filter
 from ..state.tree_model import ChatRow, Row, SessionRow, TreeModel
+from ..state.unseen import CHANGED, NEW, Tally, Unseen
 from .parts import ForwardKeysAfterFocusMoves, BADGE_CLASSES, PartStyles
 
 #: How long new and changed sessions stay highlighted.
@@ -68,6 +70,27 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
             return self.tree
 
     @dataclass
+    class NeedsLook(Message):
+        """Sessions have just turned failed or stale."""
+
+        tree: SessionTree
+        alerts: list[Alert]
+
+        @property
+        def control(self) -> SessionTree:
+            return self.tree
+
+    @dataclass
+    class UnseenChanged(Message):
+        """The count of changes out of view changed (see :attr:`SessionTree.unseen_text`)."""
+
+        tree: SessionTree
+
+        @property
+        def control(self) -> SessionTree:
+            return self.tree
+
+    @dataclass
     class MarksChanged(Message):
         """Marks were added or removed."""
 
@@ -84,12 +107,24 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         self._clock = clock
         self._flash_until: dict[str, float] = {}
         self._styles = PartStyles(self, {**_PARTS, **BADGE_CLASSES}, _CONTEXTS)
+        self._trouble = TroubleWatch()
+        self._unseen = Unseen()
+        self._tally = Tally()
+
+    @property
+    def unseen_text(self) -> str:
+        """Changes out of view, for the border: ``2 new above · 1 changed below``."""
+        return self._tally.text()
 
     # -- data in ------------------------------------------------------------
 
     def load(self, snapshot: Snapshot) -> None:
         """Show ``snapshot`` from scratch (first load, or after an error)."""
-        self.model.load(snapshot, self._clock())
+        now = self._clock()
+        self.model.load(snapshot, now)
+        summaries = self.model.summaries
+        self._trouble.load((summaries[sid] for sid in self.model.live_ids()), now)
+        self._unseen.clear()
         self._after_change(keep=self.cursor, old_index=None)
 
     def apply(self, snapshot: Snapshot, changes: ChangeSet) -> set[str]:
@@ -106,9 +141,19 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         chats = {model.summaries[sid].chat_id for sid in (*changes.removed, *changes.changed) if sid in model.summaries}
         old_index, cursor = self.cursor_index, self.cursor
         window, scroll_y = self._window_rows(), self.scroll_offset.y
-        model.apply(snapshot, changes, self._clock())
+        before = {sid: model.summaries.get(sid) for sid in touched}
+        now = self._clock()
+        model.apply(snapshot, changes, now)
         chats.update(model.summaries[sid].chat_id for sid in touched if sid in model.summaries)
         self.flash(touched)
+        alerts = self._trouble.changed(before, (model.summaries[sid] for sid in touched if sid in model.summaries), now)
+        self._trouble.removed(changes.removed)
+        if alerts:
+            self.post_message(self.NeedsLook(self, alerts))
+        # Noted first; the tally after the rows moved forgets those in view.
+        self._unseen.forget(changes.removed)
+        self._unseen.note(changes.added, NEW)
+        self._unseen.note(changes.changed, CHANGED)
         self._after_change(keep=self.cursor, old_index=old_index, repaint=False)
         if self.cursor == cursor and self.scroll_offset.y == scroll_y and self._window_rows() == window:
             self._refresh_rows(touched, chats)
@@ -120,6 +165,33 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         """Show only what ``new_filter`` matches; the cursor stays if it can."""
         self.model.set_filter(new_filter, self._clock())
         self._after_change(keep=self.cursor, old_index=None)
+
+    def set_order(self, order: str) -> None:
+        """Order the rows by ``order`` (see :mod:`~tui.app.state.order`); the cursor keeps its row."""
+        self.model.set_order(order, self._clock())
+        self._after_change(keep=self.cursor, old_index=None)
+
+    def tick(self) -> None:
+        """The clock moved on: re-place rows whose order depends on it (stale sessions)."""
+        old_index = self.cursor_index
+        now = self._clock()
+        if self.model.advance(now):
+            self._after_change(keep=self.cursor, old_index=old_index)
+        alerts = self._trouble.tick(now, self.model.summaries)
+        if alerts:
+            self.post_message(self.NeedsLook(self, alerts))
+
+    def jump_to_trouble(self, forward: bool) -> bool:
+        """Move to the next (or previous) failed or stale session, opening its
+        chat if collapsed. False when no shown session needs a look."""
+        row = self.model.next_trouble(self.cursor, forward, self._clock())
+        if row is None:
+            return False
+        if row.chat_id in self.model.collapsed:
+            old_index = self.cursor_index
+            self.model.toggle_chat(row.chat_id, expanded=True)
+            self._after_change(keep=self.cursor, old_index=old_index)
+        return self.select_session(row.session_id)
 
     def flash(self, session_ids: Iterable[str]) -> None:
         """Highlight sessions briefly."""
@@ -291,6 +363,34 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         super().notify_style_update()
         self._styles.clear()
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._retally()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._retally()
+
+    def _retally(self) -> None:
+        """Count the unseen changes out of view again (what came into view is seen)."""
+        if not self._unseen.kinds and not any(self._tally):
+            return
+        top = self.scroll_offset.y
+        tally = self._unseen.tally(self._row_of, top, top + self.scrollable_content_region.height)
+        if tally != self._tally:
+            self._tally = tally
+            self.post_message(self.UnseenChanged(self))
+
+    def _row_of(self, session_id: str) -> int | None:
+        """The row showing a session: its own, or its chat's when collapsed; ``None`` if filtered out."""
+        model = self.model
+        summary = model.summaries.get(session_id)
+        if summary is None:
+            return None
+        index = model.index_of(SessionRow(summary.chat_id, session_id))
+        if index is None and summary.chat_id in model.collapsed:
+            index = model.index_of(ChatRow(summary.chat_id))
+        return index
+
     def _on_focus(self, event: events.Focus) -> None:
         self.refresh()
 
@@ -342,6 +442,7 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
             self.scroll_to_region(Region(0, index, 1, 1), animate=False, immediate=True)
         if repaint:
             self.refresh()
+        self._retally()
 
     def _end_flash(self) -> None:
         now = time.monotonic()

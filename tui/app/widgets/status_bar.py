@@ -34,6 +34,8 @@ class StatusFacts:
     foreign_age: timedelta | None = None
     #: How many of the app's edits a later reading showed undone (until dismissed).
     undone: int = 0
+    #: The zone every time on screen is in (``reloaded`` is in it too).
+    zone: str = ""
 
 
 class StatusBar(Static):
@@ -97,7 +99,7 @@ class StatusBar(Static):
         else:
             head.append("❚❚ PAUSED", styles["paused"])
         if facts.reloaded is not None and clock:
-            head.append(f" {facts.reloaded.strftime('%H:%M:%S')}", styles["dim"])
+            head.append(f" {facts.reloaded.strftime('%H:%M:%S')} {facts.zone}", styles["dim"])
         if facts.read_only:
             head.append(" read-only", styles["paused"])
         if facts.filtered:
