@@ -99,7 +99,7 @@ async def test_the_bot_undoes_a_close_and_the_notice_stays_until_dismissed(ours:
             await ready(pilot)
             # The bot has not written yet: nothing warns.
             dialog = await close_selected(pilot, app, RUNNING)
-            assert DIALOG_WARNING not in dialog and "bot wr" not in status(pilot)
+            assert DIALOG_WARNING not in dialog and "⚠ bot" not in status(pilot)
             await wait_until(pilot, lambda: file_items(ours)[target]["Status"] == "closed", what="the close")
             await wait_until(pilot, lambda: bool(notes.having("Closed 1 session")), what="the success notice")
             assert notes.having("Closed 1 session") == ["Closed 1 session."]
@@ -200,5 +200,5 @@ async def test_with_only_our_own_writers_nothing_ever_warns(ours: Path, tmp_path
     finally:
         stop.touch()
         writer.wait(timeout=60)
-    assert not [s for s in seen if "bot wr" in s or "undone" in s or "undid" in s]
+    assert not [s for s in seen if "⚠ bot" in s or "undone" in s or "undid" in s]
     assert {file_items(ours)[session_id(n)]["Status"] for n in (RUNNING, 5)} == {"closed"}
