@@ -18,11 +18,17 @@ from collections.abc import Callable
 from datetime import datetime
 from itertools import chain
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .gotime import STRICT_TIME_PATTERN, format_time, parse_time
+import orjson
+
+from .gotime import STRICT_TIME_PATTERN, VALID_TIME_PATTERN, format_time, parse_time
+from .jsonbytes import may_lose_digits
 from .model import Message, Session
 from .status import parse_status
+
+if TYPE_CHECKING:
+    from .summary import SessionSummary
 
 Json = Any
 
@@ -153,6 +159,104 @@ def decode_session(raw: Json) -> Session:
         permission_mode=decode_str(get("PermissionMode"), "PermissionMode"),
         _source=raw,
     )
+
+
+# -- decoding a session read in bulk ----------------------------------------
+
+_message_stamp = itemgetter("Timestamp")
+# Every message's timestamp, one per line, each one parse_time never refuses.
+_VALID_STAMPS = re.compile(rf"(?:{VALID_TIME_PATTERN}\n)*+{VALID_TIME_PATTERN}\Z")
+_new = object.__new__
+
+
+def may_be_inexact(value: Json) -> bool:
+    """Whether a value orjson decoded may hold an integer it could not keep exact.
+
+    orjson reads an integer beyond 64 bits as a float of magnitude 2**63 or
+    more, which it writes back with an exponent (``9.223372036854776e+18``);
+    every other float it reads is the one the exact parser reads. So a value
+    written back without ``e+`` (or a run of digits that long) is exact.
+    """
+    try:
+        text = orjson.dumps(value)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes
+        return True
+    return b"e+" in text or may_lose_digits(text)
+
+
+def _unknown_values(obj: dict[str, Json], known: frozenset[str]) -> list[Json]:
+    return [value for key, value in obj.items() if key not in known]
+
+
+def session_from_summary(
+    raw: Json, summary: SessionSummary, data: bytes | memoryview, *, checked: bool = False
+) -> Session | None:
+    """The session of ``raw`` (``data`` parsed by orjson) given its validated summary, cheaply;
+    ``None`` when anything is unusual (then :func:`decode_session` of an exact parse).
+
+    The fields a summary holds are taken from it (they were decoded the way
+    :func:`decode_session` decodes them); the rest are checked here.
+    ``Context`` is the parsed object itself, not a copy (nothing else holds
+    it); the messages are checked now, timestamps included, and decoded when
+    ``messages`` is first read. A session that may hold an integer orjson
+    could not keep exact (a float of 2**63 or more, and a long run of digits
+    in ``data``) returns ``None``. ``checked``: the summary was built by
+    :func:`~tui.session.summary.usual_summary` from this ``raw``, which
+    checked that every message is an object with its four fields, strings.
+    """
+    try:
+        ident = raw["ID"]
+        response = raw["Response"]
+        context = raw["Context"]
+        array = raw["Messages"]
+    except (KeyError, TypeError):
+        return None
+    if type(ident) is not str or type(response) is not str:
+        return None
+    if context is not None and type(context) is not dict:
+        return None
+    inexact = (context is not None and may_be_inexact(context)) or (
+        not raw.keys() <= _SESSION_KEYS and may_be_inexact(_unknown_values(raw, _SESSION_KEYS))
+    )
+    session = _new(Session)
+    if array is None or (type(array) is list and not array):
+        messages_key, messages = "messages", None if array is None else []
+    elif type(array) is list:
+        if not checked:
+            try:
+                values = list(map(_message_values, array))
+            except (KeyError, TypeError):
+                return None
+            if set(map(type, chain.from_iterable(values))) - _ONLY_STR:
+                return None
+        if not _VALID_STAMPS.match("\n".join(map(_message_stamp, array))):
+            return None
+        # (each has the four keys: only a longer one has others)
+        if not inexact and set(map(len, array)) != {len(_MESSAGE_KEYS)}:
+            inexact = any(may_be_inexact(_unknown_values(m, _MESSAGE_KEYS)) for m in array)
+        messages_key, messages = "_raw_messages", array
+    else:
+        return None
+    if inexact and may_lose_digits(data):
+        return None
+    session.__dict__ = {
+        "id": ident,
+        "chat_id": summary.chat_id,
+        "agent": summary.agent,
+        "project": summary.project,
+        "status": summary.status,
+        "request": summary.request,
+        "response": response,
+        "error": summary.error,
+        "created_at": summary.created_at,
+        "last_activity": summary.last_activity,
+        "expires_at": summary.expires_at,
+        "context": context,
+        messages_key: messages,
+        "permission_mode": summary.permission_mode,
+        "_source": raw,
+    }
+    return session
 
 
 # -- encoding ---------------------------------------------------------------
