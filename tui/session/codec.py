@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .gotime import STRICT_TIME_PATTERN, VALID_TIME_PATTERN, format_time, parse_time
-from .jsonbytes import may_lose_digits
+from .jsonbytes import loads_exact, may_lose_digits
 from .model import Message, Session
 from .status import parse_status
 
@@ -173,23 +173,36 @@ def may_be_inexact(value: Json) -> bool:
     """Whether a value orjson decoded may hold an integer it could not keep exact.
 
     orjson reads an integer beyond 64 bits as a float of magnitude 2**63 or
-    more, which it writes back with an exponent (``9.223372036854776e+18``);
-    every other float it reads is the one the exact parser reads. So a value
-    written back without ``e+`` (or a run of digits that long) is exact.
+    more, which it writes back with an exponent (``9.223372036854776e+18``,
+    as ``repr`` does from 1e16 up; tests/session/test_bulk_read.py holds it to
+    that); every other float it reads is the one the exact parser reads. So
+    a value written back without ``e+`` is exact.
     """
     try:
-        text = orjson.dumps(value)
+        return b"e+" in orjson.dumps(value)
     except orjson.JSONEncodeError:  # nested deeper than orjson writes
         return True
-    return b"e+" in text or may_lose_digits(text)
 
 
 def _unknown_values(obj: dict[str, Json], known: frozenset[str]) -> list[Json]:
     return [value for key, value in obj.items() if key not in known]
 
 
+def set_messages_aside(raw: dict[str, Json], summary: SessionSummary) -> None:
+    """Prepare a usual session's ``raw`` to be kept without its history.
+
+    ``summary`` is :func:`~tui.session.summary.usual_summary` of ``raw``, so
+    every message is an object whose four fields are strings. ``Messages``
+    becomes the list of their timestamps (checked by
+    :func:`session_from_summary` with ``set_aside``, whose session reads the
+    history again from the file's bytes when ``messages`` is first read).
+    """
+    if summary.message_count:
+        raw["Messages"] = list(map(_message_stamp, raw["Messages"]))
+
+
 def session_from_summary(
-    raw: Json, summary: SessionSummary, data: bytes | memoryview, *, checked: bool = False
+    raw: Json, summary: SessionSummary, data: bytes | memoryview, *, set_aside: bool = False
 ) -> Session | None:
     """The session of ``raw`` (``data`` parsed by orjson) given its validated summary, cheaply;
     ``None`` when anything is unusual (then :func:`decode_session` of an exact parse).
@@ -197,12 +210,12 @@ def session_from_summary(
     The fields a summary holds are taken from it (they were decoded the way
     :func:`decode_session` decodes them); the rest are checked here.
     ``Context`` is the parsed object itself, not a copy (nothing else holds
-    it); the messages are checked now, timestamps included, and decoded when
-    ``messages`` is first read. A session that may hold an integer orjson
-    could not keep exact (a float of 2**63 or more, and a long run of digits
-    in ``data``) returns ``None``. ``checked``: the summary was built by
-    :func:`~tui.session.summary.usual_summary` from this ``raw``, which
-    checked that every message is an object with its four fields, strings.
+    it). The messages are checked now, timestamps included, and decoded when
+    ``messages`` is first read; with ``set_aside`` (see
+    :func:`set_messages_aside`) they were checked already and are read again
+    from ``data`` then. A session that may hold an integer orjson could not
+    keep exact (a float of 2**63 or more, and a long run of digits in
+    ``data``) returns ``None``.
     """
     try:
         ident = raw["ID"]
@@ -218,28 +231,32 @@ def session_from_summary(
     inexact = (context is not None and may_be_inexact(context)) or (
         not raw.keys() <= _SESSION_KEYS and may_be_inexact(_unknown_values(raw, _SESSION_KEYS))
     )
-    session = _new(Session)
-    if array is None or (type(array) is list and not array):
-        messages_key, messages = "messages", None if array is None else []
-    elif type(array) is list:
-        if not checked:
-            try:
-                values = list(map(_message_values, array))
-            except (KeyError, TypeError):
-                return None
-            if set(map(type, chain.from_iterable(values))) - _ONLY_STR:
-                return None
-        if not _VALID_STAMPS.match("\n".join(map(_message_stamp, array))):
+    pending: Json = None
+    if set_aside and summary.message_count:
+        if not _VALID_STAMPS.match("\n".join(array)):
             return None
-        # (each has the four keys: only a longer one has others)
-        if not inexact and set(map(len, array)) != {len(_MESSAGE_KEYS)}:
-            inexact = any(may_be_inexact(_unknown_values(m, _MESSAGE_KEYS)) for m in array)
-        messages_key, messages = "_raw_messages", array
+        raw["Messages"] = None
+        pending = data
+    elif array is None or (type(array) is list and not array):
+        pass
+    elif type(array) is list:
+        try:
+            values = list(map(_message_values, array))
+        except (KeyError, TypeError):
+            return None
+        if set(map(type, chain.from_iterable(values))) - _ONLY_STR:
+            return None
+        if not _VALID_STAMPS.match("\n".join([v[3] for v in values])):
+            return None
+        if not inexact and _messages_may_be_inexact(array):
+            inexact = True
+        pending = array
     else:
         return None
     if inexact and may_lose_digits(data):
         return None
-    session.__dict__ = {
+    session = _new(Session)
+    session.__dict__ = state = {
         "id": ident,
         "chat_id": summary.chat_id,
         "agent": summary.agent,
@@ -252,11 +269,37 @@ def session_from_summary(
         "last_activity": summary.last_activity,
         "expires_at": summary.expires_at,
         "context": context,
-        messages_key: messages,
+        "messages": array,
         "permission_mode": summary.permission_mode,
         "_source": raw,
     }
+    if pending is not None:
+        del state["messages"]
+        state["_raw_messages"] = pending
     return session
+
+
+def _messages_may_be_inexact(array: list[dict[str, Json]]) -> bool:
+    # Each has the four keys: only a longer one has others.
+    return set(map(len, array)) != {len(_MESSAGE_KEYS)} and any(
+        may_be_inexact(_unknown_values(m, _MESSAGE_KEYS)) for m in array
+    )
+
+
+def decode_pending_messages(pending: Json, source: dict[str, Json] | None) -> list[Message]:
+    """Decode a history :func:`session_from_summary` left for later.
+
+    ``pending`` is the checked ``Messages`` array, or the session's bytes to
+    read it from (then put back into ``source``, the session's JSON object).
+    """
+    if type(pending) is list:
+        return decode_messages(pending)
+    array = orjson.loads(pending)["Messages"]
+    if _messages_may_be_inexact(array) and may_lose_digits(pending):
+        array = loads_exact(pending)["Messages"]
+    if source is not None:
+        source["Messages"] = array
+    return decode_messages(array)
 
 
 # -- encoding ---------------------------------------------------------------

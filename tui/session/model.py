@@ -34,9 +34,10 @@ class _LazyMessages:
     """``Session.messages`` of a session read from a file: decoded when first read.
 
     A store builds such a session with ``_raw_messages`` (the validated JSON
-    array) in place of ``messages``; the first read decodes it and keeps the
-    list in the instance, which from then on answers every access (this is a
-    non-data descriptor). Sessions made by ``Session(...)`` never use it.
+    array, or the session's bytes to read it from) in place of ``messages``;
+    the first read decodes it and keeps the list in the instance, which from
+    then on answers every access (this is a non-data descriptor). Sessions
+    made by ``Session(...)`` never use it.
     """
 
     def __get__(self, obj: Session | None, owner: type | None = None) -> list[Message] | None:
@@ -47,10 +48,10 @@ class _LazyMessages:
             raw = state["_raw_messages"]
         except KeyError:
             raise AttributeError(f"{type(obj).__name__!r} object has no attribute 'messages'") from None
-        from .codec import decode_messages  # codec imports this module
+        from .codec import decode_pending_messages  # codec imports this module
 
         # setdefault: two threads reading at once get the same list.
-        value: list[Message] | None = state.setdefault("messages", decode_messages(raw))
+        value: list[Message] | None = state.setdefault("messages", decode_pending_messages(raw, state.get("_source")))
         state.pop("_raw_messages", None)
         return value
 

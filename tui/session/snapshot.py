@@ -20,7 +20,7 @@ from pathlib import Path
 
 import orjson
 
-from .codec import FormatError, decode_session, decode_time, json_kind, session_from_summary
+from .codec import FormatError, decode_session, decode_time, json_kind, session_from_summary, set_messages_aside
 from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError, quoted
 from .filelock import lock_path_for
 from .gcpause import gc_paused
@@ -140,8 +140,8 @@ class Snapshot:
         self._odd_ids = odd_ids or {}
         self._warnings: list[str] | None = None
         #: At most one dict: session id → its value as parsed when the file
-        #: was read (see ``keep_parsed``), for the first :meth:`sessions` to
-        #: use instead of parsing the bytes again. A list, so that taking it
+        #: was read, history set aside (see ``keep_parsed``), for the first
+        #: :meth:`sessions` to use instead of parsing the bytes again. A list, so that taking it
         #: (``pop``) is atomic: no two callers get the same mutable values.
         self._parsed: list[dict[str, object]] = [parsed] if parsed else []
 
@@ -193,17 +193,18 @@ class Snapshot:
         self._parsed.clear()
 
     def _decode(self, session_id: str, raw: object, kept: bool) -> Session:
-        """One session, from ``raw`` (its bytes parsed by orjson, kept by ``_parse_split`` if ``kept``)."""
+        """One session, from ``raw`` (its bytes parsed by orjson; kept by ``_parse_split``, without
+        its history, if ``kept``)."""
         start, end = self._entries[session_id]
         view = memoryview(self.data)[start:end]
-        checked = kept and raw is not None
+        set_aside = kept and raw is not None
         if raw is None:
             try:
                 raw = orjson.loads(view)
             except orjson.JSONDecodeError:
                 raw = None
         if raw is not None:
-            session = session_from_summary(raw, self._summaries[session_id], view, checked=checked)
+            session = session_from_summary(raw, self._summaries[session_id], view, set_aside=set_aside)
             if session is not None:
                 return session
         # Anything unusual: the exact parser and the decoder that names what is wrong.
@@ -342,8 +343,10 @@ def read_snapshot(
     writer wrote the version read (see :mod:`.writers`). ``resolved`` is
     ``path`` with its symlinks resolved, when the caller has done it already
     (a writer, under the lock). ``keep_parsed`` keeps each session's parsed
-    value until the first :meth:`Snapshot.sessions` (or
-    :meth:`Snapshot.release_parsed`), which then need not parse it again.
+    value but its history (a few hundred bytes) until the first
+    :meth:`Snapshot.sessions` (or :meth:`Snapshot.release_parsed`), which then
+    need not parse the file again: each history is parsed from the bytes
+    when the session's ``messages`` is first read.
     """
     path = Path(path)
     limit = max_file_bytes(max_bytes)
@@ -541,7 +544,8 @@ def _parse_split(
             summary = usual_summary(raw, session_id)
             if summary is None:
                 summary = summarize(raw, session_id)
-            elif kept is not None:  # (only usual ones: sessions() relies on what was checked)
+            elif kept is not None:  # (only usual ones)
+                set_messages_aside(raw, summary)
                 kept[session_id] = raw
         except (FormatError, RecursionError) as exc:
             line = f" (line {_line_of(data, start)})" if locate else ""
