@@ -57,7 +57,17 @@ def varied(tmp_path: Path) -> Path:
     return path
 
 
-def test_list_parses_each_session_once(varied: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def write_long_histories(path: Path, sessions: int) -> Path:
+    """Sessions whose 30 messages are most of their bytes (the store keeps what it parsed of those)."""
+    history = [
+        {"Role": "user", "Content": f"message {i} " * 20, "Summary": "", "Timestamp": f"2026-11-24T05:{i:02d}:00.5Z"}
+        for i in range(30)
+    ]
+    return write_json(path, go_document(*(go_session(f"s{n}", Messages=history) for n in range(sessions))))
+
+
+def test_list_parses_each_session_once(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_long_histories(path, 40)
     calls: list[int] = []
     loads = orjson.loads
 
@@ -66,10 +76,11 @@ def test_list_parses_each_session_once(varied: Path, monkeypatch: pytest.MonkeyP
         return loads(data)
 
     monkeypatch.setattr(orjson, "loads", counting)
-    sessions = SessionStoreJSON(varied).list()
-    # The head, then each session once (the odd few go through the exact parser instead).
-    assert len(sessions) == 120
-    assert len(calls) <= 1 + 120
+    sessions = SessionStoreJSON(path).list()
+    assert len(sessions) == 40
+    assert len(calls) == 1 + 40  # the head, then each session once
+    assert [len(s.messages) for s in sessions] == [30] * 40  # each history parsed when first read
+    assert len(calls) == 1 + 40 + 40
 
 
 def test_listed_sessions_equal_an_exact_decode_field_by_field(varied: Path) -> None:
@@ -120,8 +131,12 @@ def test_messages_read_late_are_those_of_the_version_listed(path: Path) -> None:
     assert [m.content for m in listed["a"].messages] == ["hello", "mine"]  # one list, kept
 
 
-def test_each_list_returns_sessions_of_its_own(path: Path) -> None:
-    write_json(path, go_document(go_session("a"), go_session("b")))
+@pytest.mark.parametrize("history", [1, 30])
+def test_each_list_returns_sessions_of_its_own(path: Path, history: int) -> None:
+    if history == 1:
+        write_json(path, go_document(go_session("a"), go_session("b")))
+    else:
+        write_long_histories(path, 2)
     store = SessionStoreJSON(path)
     first = store.list()
     for session in first:
@@ -130,7 +145,7 @@ def test_each_list_returns_sessions_of_its_own(path: Path) -> None:
         session.request = "changed"
     second = store.list()
     assert [s.context for s in second] == [{"project_path": "/work/proj"}] * 2
-    assert [len(s.messages) for s in second] == [1, 1]
+    assert [len(s.messages) for s in second] == [history, history]
     assert second == exact_sessions(path)
 
 
@@ -201,10 +216,10 @@ def test_orjson_writes_every_float_that_may_be_a_lost_integer_with_an_exponent()
 
 
 def test_the_store_keeps_parsed_sessions_only_until_its_first_read(path: Path) -> None:
-    write_json(path, go_document(go_session("a"), go_session("b")))
+    write_long_histories(path, 3)
     kept = SessionStoreJSON(path)
     assert kept._snapshot._parsed
-    assert kept.get("a") is not None
+    assert kept.get("s1") is not None
     assert not kept._snapshot._parsed  # a get() released them
     assert kept.list() == exact_sessions(path)
 

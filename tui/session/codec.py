@@ -202,7 +202,7 @@ def set_messages_aside(raw: dict[str, Json], summary: SessionSummary) -> None:
 
 
 def session_from_summary(
-    raw: Json, summary: SessionSummary, data: bytes | memoryview, *, set_aside: bool = False
+    raw: Json, summary: SessionSummary, data: bytes | memoryview, *, set_aside: bool = False, reread: bool = False
 ) -> Session | None:
     """The session of ``raw`` (``data`` parsed by orjson) given its validated summary, cheaply;
     ``None`` when anything is unusual (then :func:`decode_session` of an exact parse).
@@ -213,9 +213,11 @@ def session_from_summary(
     it). The messages are checked now, timestamps included, and decoded when
     ``messages`` is first read; with ``set_aside`` (see
     :func:`set_messages_aside`) they were checked already and are read again
-    from ``data`` then. A session that may hold an integer orjson could not
-    keep exact (a float of 2**63 or more, and a long run of digits in
-    ``data``) returns ``None``.
+    from ``data`` then; with ``reread`` a history checked here is dropped
+    and read again from ``data`` too (a list of sessions then holds no
+    histories until they are used). A session that may hold an integer
+    orjson could not keep exact (a float of 2**63 or more, and a long run of
+    digits in ``data``) returns ``None``.
     """
     try:
         ident = raw["ID"]
@@ -250,7 +252,11 @@ def session_from_summary(
             return None
         if not inexact and _messages_may_be_inexact(array):
             inexact = True
-        pending = array
+        if reread:
+            raw["Messages"] = None
+            pending = data
+        else:
+            pending = array
     else:
         return None
     if inexact and may_lose_digits(data):

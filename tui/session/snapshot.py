@@ -141,8 +141,9 @@ class Snapshot:
         self._warnings: list[str] | None = None
         #: At most one dict: session id → its value as parsed when the file
         #: was read, history set aside (see ``keep_parsed``), for the first
-        #: :meth:`sessions` to use instead of parsing the bytes again. A list, so that taking it
-        #: (``pop``) is atomic: no two callers get the same mutable values.
+        #: :meth:`sessions` to use instead of parsing the bytes again. In a
+        #: list so that taking it (``pop``) is atomic: no two callers get the
+        #: same mutable values.
         self._parsed: list[dict[str, object]] = [parsed] if parsed else []
 
     # -- reading ------------------------------------------------------------
@@ -194,7 +195,8 @@ class Snapshot:
 
     def _decode(self, session_id: str, raw: object, kept: bool) -> Session:
         """One session, from ``raw`` (its bytes parsed by orjson; kept by ``_parse_split``, without
-        its history, if ``kept``)."""
+        its history, if given with ``kept``). ``kept``: for :meth:`sessions`, whose sessions read
+        their histories from the bytes when first used."""
         start, end = self._entries[session_id]
         view = memoryview(self.data)[start:end]
         set_aside = kept and raw is not None
@@ -204,7 +206,7 @@ class Snapshot:
             except orjson.JSONDecodeError:
                 raw = None
         if raw is not None:
-            session = session_from_summary(raw, self._summaries[session_id], view, set_aside=set_aside)
+            session = session_from_summary(raw, self._summaries[session_id], view, set_aside=set_aside, reread=kept)
             if session is not None:
                 return session
         # Anything unusual: the exact parser and the decoder that names what is wrong.
@@ -544,7 +546,7 @@ def _parse_split(
             summary = usual_summary(raw, session_id)
             if summary is None:
                 summary = summarize(raw, session_id)
-            elif kept is not None:  # (only usual ones)
+            elif kept is not None and _worth_keeping(raw, end - start):  # (only usual ones)
                 set_messages_aside(raw, summary)
                 kept[session_id] = raw
         except (FormatError, RecursionError) as exc:
@@ -558,6 +560,18 @@ def _parse_split(
         (changed if old is not None else added).add(session_id)
     removed = frozenset(prev_entries.keys() - entries.keys())
     return top, entries, summaries, ChangeSet(frozenset(added), frozenset(changed), removed), odd_ids
+
+
+def _worth_keeping(raw: dict[str, object], size: int) -> bool:
+    """Whether to keep a usual session's parsed value for :meth:`Snapshot.sessions` (see ``keep_parsed``).
+
+    Only when its history is most of its ``size`` bytes: what is kept (all
+    but the history) is then small beside the file, and parsing it again
+    would cost the most. Sessions of a few messages are parsed again instead,
+    so that a store's open stays near the file's size in memory.
+    """
+    texts = len(raw["Response"]) + len(raw["Request"]) + len(raw["Error"])  # type: ignore[arg-type]
+    return 4 * (texts + 512) <= size
 
 
 def _parse_whole(
