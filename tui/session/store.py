@@ -149,7 +149,12 @@ class SessionStoreJSON:
         return self.snapshot().session(session_id)
 
     def list(self) -> list[Session]:
-        """Every session in the file, in file order (each history decoded when first read)."""
+        """Every session in the file, in file order.
+
+        Each session's history is checked now and parsed from the file's
+        bytes when its ``messages`` is first read; until then the sessions
+        of one call share (and keep alive) one copy of those bytes.
+        """
         with self._mutex:
             snap = self._fresh()
         return snap.sessions()
