@@ -153,6 +153,8 @@ def measure_public_api(bf: BenchFile, repeat: int, json_time: float | None = Non
             "list_by_chat": lambda: manager().list_by_chat(some.chat_id),
             "find_by": lambda: manager().find_by(some.chat_id, some.agent, some.project),
             "stats": lambda: FileStats.of(read_snapshot(path), now).as_json() if now else None,
+            "read+orjson.loads/nogc": _without_gc(lambda: orjson.loads(read_bytes(path))),
+            "list/nogc": _without_gc(lambda: SessionStoreJSON(path).list()),
         },
         repeat,
     )
@@ -174,6 +176,18 @@ def measure_public_api(bf: BenchFile, repeat: int, json_time: float | None = Non
                 vs_json=ratio(value, json_time) if json_time else None, samples=len(times[key]),
             ).check(PUBLIC_API_RATIO)
         )
+    # The library pauses the collector while it builds sessions (tui.session.gcpause);
+    # this row pauses it in the baseline too.
+    strict_floor = median(times["read+orjson.loads/nogc"])
+    value = median(times["list/nogc"])
+    rows.insert(
+        1,
+        Measurement(
+            FAMILY, "list(), GC paused in both (strict) ÷ read + orjson.loads", bf.label, bf.size, value,
+            baseline="read + orjson.loads (GC paused)", baseline_value=strict_floor, ratio=ratio(value, strict_floor),
+            vs_json=ratio(value, json_time) if json_time else None, samples=len(times["list/nogc"]),
+        ),
+    )
     return rows
 
 

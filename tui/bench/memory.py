@@ -24,6 +24,7 @@ from tui.session.status import Status
 OPERATIONS = {
     "orjson": "read the bytes + orjson.loads (reference)",
     "read_snapshot": "read_snapshot(path)",
+    "list": "SessionStoreJSON(path).list() (every session, held)",
     "close": "SessionStoreJSON(path) + Manager.close(one session)",
 }
 
@@ -84,6 +85,9 @@ def peak(operation: str, path: str) -> dict[str, Any]:
     elif operation == "read_snapshot":
         snapshot = read_snapshot(target)
         del snapshot
+    elif operation == "list":
+        sessions = SessionStoreJSON(target).list()
+        del sessions
     elif operation == "close":
         with Manager(store=SessionStoreJSON(target), background=False) as manager:
             assert manager.store is not None

@@ -18,11 +18,17 @@ from collections.abc import Callable
 from datetime import datetime
 from itertools import chain
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .gotime import STRICT_TIME_PATTERN, format_time, parse_time
+import orjson
+
+from .gotime import STRICT_TIME_PATTERN, VALID_TIME_PATTERN, format_time, parse_time
+from .jsonbytes import loads_exact, may_lose_digits
 from .model import Message, Session
 from .status import parse_status
+
+if TYPE_CHECKING:
+    from .summary import SessionSummary
 
 Json = Any
 
@@ -153,6 +159,153 @@ def decode_session(raw: Json) -> Session:
         permission_mode=decode_str(get("PermissionMode"), "PermissionMode"),
         _source=raw,
     )
+
+
+# -- decoding a session read in bulk ----------------------------------------
+
+_message_stamp = itemgetter("Timestamp")
+# Every message's timestamp, one per line, each one parse_time never refuses.
+_VALID_STAMPS = re.compile(rf"(?:{VALID_TIME_PATTERN}\n)*+{VALID_TIME_PATTERN}\Z")
+_new = object.__new__
+
+
+def may_be_inexact(value: Json) -> bool:
+    """Whether a value orjson decoded may hold an integer it could not keep exact.
+
+    orjson reads an integer beyond 64 bits as a float of magnitude 2**63 or
+    more, which it writes back with an exponent (``9.223372036854776e+18``,
+    as ``repr`` does from 1e16 up; tests/session/test_bulk_read.py holds it to
+    that); every other float it reads is the one the exact parser reads. So
+    a value written back without ``e+`` is exact.
+    """
+    try:
+        return b"e+" in orjson.dumps(value)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes
+        return True
+
+
+def _unknown_values(obj: dict[str, Json], known: frozenset[str]) -> list[Json]:
+    return [value for key, value in obj.items() if key not in known]
+
+
+def set_messages_aside(raw: dict[str, Json], summary: SessionSummary) -> None:
+    """Prepare a usual session's ``raw`` to be kept without its history.
+
+    ``summary`` is :func:`~tui.session.summary.usual_summary` of ``raw``, so
+    every message is an object whose four fields are strings. ``Messages``
+    becomes the list of their timestamps (checked by
+    :func:`session_from_summary` with ``set_aside``, whose session reads the
+    history again from the file's bytes when ``messages`` is first read).
+    """
+    if summary.message_count:
+        raw["Messages"] = list(map(_message_stamp, raw["Messages"]))
+
+
+def session_from_summary(
+    raw: Json, summary: SessionSummary, data: bytes | memoryview, *, set_aside: bool = False, reread: bool = False
+) -> Session | None:
+    """The session of ``raw`` (``data`` parsed by orjson) given its validated summary, cheaply;
+    ``None`` when anything is unusual (then :func:`decode_session` of an exact parse).
+
+    The fields a summary holds are taken from it (they were decoded the way
+    :func:`decode_session` decodes them); the rest are checked here.
+    ``Context`` is the parsed object itself, not a copy (nothing else holds
+    it). The messages are checked now, timestamps included, and decoded when
+    ``messages`` is first read; with ``set_aside`` (see
+    :func:`set_messages_aside`) they were checked already and are read again
+    from ``data`` then; with ``reread`` a history checked here is dropped
+    and read again from ``data`` too (a list of sessions then holds no
+    histories until they are used). A session that may hold an integer
+    orjson could not keep exact (a float of 2**63 or more, and a long run of
+    digits in ``data``) returns ``None``.
+    """
+    try:
+        ident = raw["ID"]
+        response = raw["Response"]
+        context = raw["Context"]
+        array = raw["Messages"]
+    except (KeyError, TypeError):
+        return None
+    if type(ident) is not str or type(response) is not str:
+        return None
+    if context is not None and type(context) is not dict:
+        return None
+    inexact = (context is not None and may_be_inexact(context)) or (
+        not raw.keys() <= _SESSION_KEYS and may_be_inexact(_unknown_values(raw, _SESSION_KEYS))
+    )
+    pending: Json = None
+    if set_aside and summary.message_count:
+        if not _VALID_STAMPS.match("\n".join(array)):
+            return None
+        raw["Messages"] = None
+        pending = data
+    elif array is None or (type(array) is list and not array):
+        pass
+    elif type(array) is list:
+        try:
+            values = list(map(_message_values, array))
+        except (KeyError, TypeError):
+            return None
+        if set(map(type, chain.from_iterable(values))) - _ONLY_STR:
+            return None
+        if not _VALID_STAMPS.match("\n".join([v[3] for v in values])):
+            return None
+        if not inexact and _messages_may_be_inexact(array):
+            inexact = True
+        if reread:
+            raw["Messages"] = None
+            pending = data
+        else:
+            pending = array
+    else:
+        return None
+    if inexact and may_lose_digits(data):
+        return None
+    session = _new(Session)
+    session.__dict__ = state = {
+        "id": ident,
+        "chat_id": summary.chat_id,
+        "agent": summary.agent,
+        "project": summary.project,
+        "status": summary.status,
+        "request": summary.request,
+        "response": response,
+        "error": summary.error,
+        "created_at": summary.created_at,
+        "last_activity": summary.last_activity,
+        "expires_at": summary.expires_at,
+        "context": context,
+        "messages": array,
+        "permission_mode": summary.permission_mode,
+        "_source": raw,
+    }
+    if pending is not None:
+        del state["messages"]
+        state["_raw_messages"] = pending
+    return session
+
+
+def _messages_may_be_inexact(array: list[dict[str, Json]]) -> bool:
+    # Each has the four keys: only a longer one has others.
+    return set(map(len, array)) != {len(_MESSAGE_KEYS)} and any(
+        may_be_inexact(_unknown_values(m, _MESSAGE_KEYS)) for m in array
+    )
+
+
+def decode_pending_messages(pending: Json, source: dict[str, Json] | None) -> list[Message]:
+    """Decode a history :func:`session_from_summary` left for later.
+
+    ``pending`` is the checked ``Messages`` array, or the session's bytes to
+    read it from (then put back into ``source``, the session's JSON object).
+    """
+    if type(pending) is list:
+        return decode_messages(pending)
+    array = orjson.loads(pending)["Messages"]
+    if _messages_may_be_inexact(array) and may_lose_digits(pending):
+        array = loads_exact(pending)["Messages"]
+    if source is not None:
+        source["Messages"] = array
+    return decode_messages(array)
 
 
 # -- encoding ---------------------------------------------------------------

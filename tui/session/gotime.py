@@ -22,6 +22,18 @@ STRICT_TIME_PATTERN = (
 )
 _RFC3339 = re.compile(STRICT_TIME_PATTERN + r"\Z")
 
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+#: :data:`STRICT_TIME_PATTERN` narrowed to the times :func:`parse_time` never
+#: refuses: ASCII digits, no year 0, only days the month has (February 29th in
+#: leap years). A time that matches it can be parsed later without a check.
+VALID_TIME_PATTERN = (
+    r"(?:(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    rf"|{_LEAP_YEAR}-02-29)"
+    r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,9})?"
+    r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+)
+
 _ZERO_INSTANT = datetime(1, 1, 1, tzinfo=timezone.utc)
 
 

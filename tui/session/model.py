@@ -30,6 +30,32 @@ class Message:
     )
 
 
+class _LazyMessages:
+    """``Session.messages`` of a session read from a file: decoded when first read.
+
+    A store builds such a session with ``_raw_messages`` (the validated JSON
+    array, or the session's bytes to read it from) in place of ``messages``;
+    the first read decodes it and keeps the list in the instance, which from
+    then on answers every access (this is a non-data descriptor). Sessions
+    made by ``Session(...)`` never use it.
+    """
+
+    def __get__(self, obj: Session | None, owner: type | None = None) -> list[Message] | None:
+        if obj is None:
+            return None  # the dataclass default
+        state = obj.__dict__
+        try:
+            raw = state["_raw_messages"]
+        except KeyError:
+            raise AttributeError(f"{type(obj).__name__!r} object has no attribute 'messages'") from None
+        from .codec import decode_pending_messages  # codec imports this module
+
+        # setdefault: two threads reading at once get the same list.
+        value: list[Message] | None = state.setdefault("messages", decode_pending_messages(raw, state.get("_source")))
+        state.pop("_raw_messages", None)
+        return value
+
+
 @dataclass
 class Session:
     """An agent session bound to a (chat, agent, project) (Go ``Session``)."""
@@ -48,7 +74,8 @@ class Session:
     #: ``None`` means persistent: the session never expires.
     expires_at: datetime | None = None
     context: dict[str, Any] | None = None
-    messages: list[Message] | None = None
+    #: A plain list (decoded on first use when the session was read from a file).
+    messages: list[Message] | None = _LazyMessages()  # type: ignore[assignment]
     permission_mode: str = ""
     #: The JSON object this session was read from (private; keeps unknown keys).
     _source: dict[str, Any] | None = field(
@@ -59,6 +86,14 @@ class Session:
     def persistent(self) -> bool:
         """True when the session has no expiry time."""
         return self.expires_at is None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickle and copy see a decoded history, so a copy shares the list as
+        # a copy of any dataclass does.
+        state = self.__dict__
+        if "_raw_messages" in state:
+            self.messages  # noqa: B018 - decodes it
+        return state
 
 
 @dataclass

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import orjson
 
-from .codec import FormatError, decode_session, decode_time, json_kind
+from .codec import FormatError, decode_session, decode_time, json_kind, session_from_summary, set_messages_aside
 from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError, quoted
 from .filelock import lock_path_for
+from .gcpause import gc_paused
 from .gotime import format_time
 from .gojson import encode_key, encode_session_bytes
 from .jsonbytes import loads_exact
@@ -30,7 +31,7 @@ from .incremental import reparse
 from .layout import ItemsSplit, is_items_placeholder, render, split_items
 from .model import Session
 from .stats import count_statuses
-from .summary import SessionSummary, summarize
+from .summary import SessionSummary, summarize, usual_summary
 from .writers import UNKNOWN_WRITER, WriterInfo, info_for
 
 SUPPORTED_VERSION = 1
@@ -96,7 +97,7 @@ class Snapshot:
 
     __slots__ = (
         "path", "data", "exists", "version", "updated", "extras", "identity", "changes", "newline", "writer",
-        "_entries", "_summaries", "_odd_ids", "_warnings",
+        "_entries", "_summaries", "_odd_ids", "_warnings", "_parsed",
     )
 
     def __init__(
@@ -114,6 +115,7 @@ class Snapshot:
         newline: bytes = b"\n",
         odd_ids: dict[str, object] | None = None,
         writer: WriterInfo = UNKNOWN_WRITER,
+        parsed: dict[str, object] | None = None,
     ) -> None:
         self.path = path
         #: The document's bytes; every session span points into them.
@@ -137,6 +139,12 @@ class Snapshot:
         #: Sessions whose ``"ID"`` is not their ``items`` key: key → the ID in the file.
         self._odd_ids = odd_ids or {}
         self._warnings: tuple[str, ...] | None = None
+        #: At most one dict: session id → its value as parsed when the file
+        #: was read, history set aside (see ``keep_parsed``), for the first
+        #: :meth:`sessions` to use instead of parsing the bytes again. In a
+        #: list so that taking it (``pop``) is atomic: no two callers get the
+        #: same mutable values.
+        self._parsed: list[dict[str, object]] = [parsed] if parsed else []
 
     # -- reading ------------------------------------------------------------
 
@@ -163,20 +171,51 @@ class Snapshot:
         return None if span is None else memoryview(self.data)[span[0] : span[1]]
 
     def session(self, session_id: str) -> Session | None:
-        """Decode one full session (history included), or ``None`` if absent."""
-        raw = self.raw(session_id)
-        if raw is None:
+        """Decode one full session (history included), or ``None`` if absent.
+
+        Its ``messages`` are checked now and decoded when first read.
+        """
+        if session_id not in self._entries:
             return None
+        return self._decode(session_id, None, False)
+
+    def sessions(self) -> list[Session]:
+        """Decode every session, in file order (see :meth:`session`)."""
         try:
-            return decode_session(loads_exact(raw))
+            parsed = self._parsed.pop()
+        except IndexError:
+            parsed = {}
+        with gc_paused():
+            decode = self._decode
+            return [decode(session_id, parsed.get(session_id), True) for session_id in self._entries]
+
+    def release_parsed(self) -> None:
+        """Drop the values kept for :meth:`sessions` by ``read_snapshot(keep_parsed=True)``, if any."""
+        self._parsed.clear()
+
+    def _decode(self, session_id: str, raw: object, kept: bool) -> Session:
+        """One session, from ``raw`` (its bytes parsed by orjson; kept by ``_parse_split``, without
+        its history, if given with ``kept``). ``kept``: for :meth:`sessions`, whose sessions read
+        their histories from the bytes when first used."""
+        start, end = self._entries[session_id]
+        view = memoryview(self.data)[start:end]
+        set_aside = kept and raw is not None
+        if raw is None:
+            try:
+                raw = orjson.loads(view)
+            except orjson.JSONDecodeError:
+                raw = None
+        if raw is not None:
+            session = session_from_summary(raw, self._summaries[session_id], view, set_aside=set_aside, reread=kept)
+            if session is not None:
+                return session
+        # Anything unusual: the exact parser and the decoder that names what is wrong.
+        try:
+            return decode_session(loads_exact(view))
         except (FormatError, ValueError) as exc:
             raise CorruptStoreError(f"{self._where(session_id)}: {exc}") from None
         except RecursionError:
             raise CorruptStoreError(f"{self._where(session_id)}: nested too deeply") from None
-
-    def sessions(self) -> list[Session]:
-        """Decode every session (expensive on large files; prefer summaries)."""
-        return [s for s in map(self.session, self._entries) if s is not None]
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -293,6 +332,7 @@ def read_snapshot(
     *,
     max_bytes: int | None = None,
     resolved: Path | None = None,
+    keep_parsed: bool = False,
 ) -> Snapshot:
     """Read and validate the session file at ``path``.
 
@@ -304,7 +344,11 @@ def read_snapshot(
     is refused before it is read. ``writer`` says whether a session-tui
     writer wrote the version read (see :mod:`.writers`). ``resolved`` is
     ``path`` with its symlinks resolved, when the caller has done it already
-    (a writer, under the lock).
+    (a writer, under the lock). ``keep_parsed`` keeps each session's parsed
+    value but its history (a few hundred bytes) until the first
+    :meth:`Snapshot.sessions` (or :meth:`Snapshot.release_parsed`), which then
+    need not parse the file again: each history is parsed from the bytes
+    when the session's ``messages`` is first read.
     """
     path = Path(path)
     limit = max_file_bytes(max_bytes)
@@ -333,7 +377,7 @@ def read_snapshot(
         data = _read_all(fd, st.st_size, path, limit)
     finally:
         os.close(fd)
-    snap = parse_snapshot(data, path, previous, identity=identity)
+    snap = parse_snapshot(data, path, previous, identity=identity, keep_parsed=keep_parsed)
     snap.writer = writer
     return snap
 
@@ -375,6 +419,7 @@ def parse_snapshot(
     previous: Snapshot | None = None,
     *,
     identity: FileIdentity | None = None,
+    keep_parsed: bool = False,
 ) -> Snapshot:
     """Parse a session file's bytes (see :func:`read_snapshot`).
 
@@ -382,17 +427,27 @@ def parse_snapshot(
     ``previous`` is split and parsed (:mod:`.incremental`); the result is the
     same, only cheaper.
     """
+    with gc_paused():
+        return _parse_snapshot(data, path, previous, identity, keep_parsed)
+
+
+def _parse_snapshot(
+    data: bytes, path: Path, previous: Snapshot | None, identity: FileIdentity | None, keep_parsed: bool
+) -> Snapshot:
     if not data or data.isspace():
         raise CorruptStoreError(f"{path}: file is empty (a writer may be half-way through)")
     if data.startswith(_BOM):
         raise CorruptStoreError(f"{path}: starts with a UTF-8 byte order mark, which JSON does not allow")
+    kept: dict[str, object] | None = {} if keep_parsed else None
     parsed = _reparse(data, path, previous) if previous is not None and len(previous) else None
     if parsed is None:
         split = split_items(data)
-        parsed = _parse_split(data, split, path, previous) if split is not None else None
+        parsed = _parse_split(data, split, path, previous, kept=kept) if split is not None else None
     newline = _newline_of(data)
     if parsed is None:
-        data, parsed = _parse_whole(data, path, previous, newline)
+        if kept:
+            kept.clear()
+        data, parsed = _parse_whole(data, path, previous, newline, kept)
     top, entries, summaries, changes, odd_ids = parsed
     if previous is not None and previous._odd_ids:
         for session_id, found in previous._odd_ids.items():
@@ -409,6 +464,7 @@ def parse_snapshot(
         changes=changes,
         newline=newline,
         odd_ids=odd_ids,
+        parsed=kept,
     )
 
 
@@ -440,9 +496,18 @@ def _reparse(data: bytes, path: Path, previous: Snapshot) -> _Parsed | None:
 
 
 def _parse_split(
-    data: bytes, split: ItemsSplit, path: Path, previous: Snapshot | None, *, locate: bool = True
+    data: bytes,
+    split: ItemsSplit,
+    path: Path,
+    previous: Snapshot | None,
+    *,
+    locate: bool = True,
+    kept: dict[str, object] | None = None,
 ) -> _Parsed | None:
-    """The fast path; ``None`` when the split does not hold up (then parse whole)."""
+    """The fast path; ``None`` when the split does not hold up (then parse whole).
+
+    ``kept``, if given, receives each session's parsed value.
+    """
     try:
         top = loads_exact(split.head)
     except ValueError:
@@ -478,7 +543,12 @@ def _parse_split(
         except orjson.JSONDecodeError:
             return None
         try:
-            summary = summarize(raw, session_id)
+            summary = usual_summary(raw, session_id)
+            if summary is None:
+                summary = summarize(raw, session_id)
+            elif kept is not None and _worth_keeping(raw, end - start):  # (only usual ones)
+                set_messages_aside(raw, summary)
+                kept[session_id] = raw
         except (FormatError, RecursionError) as exc:
             line = f" (line {_line_of(data, start)})" if locate else ""
             why = "nested too deeply" if isinstance(exc, RecursionError) else exc
@@ -492,7 +562,21 @@ def _parse_split(
     return top, entries, summaries, ChangeSet(frozenset(added), frozenset(changed), removed), odd_ids
 
 
-def _parse_whole(data: bytes, path: Path, previous: Snapshot | None, newline: bytes) -> tuple[bytes, _Parsed]:
+def _worth_keeping(raw: dict[str, object], size: int) -> bool:
+    """Whether to keep a usual session's parsed value for :meth:`Snapshot.sessions` (see ``keep_parsed``).
+
+    Only when its history is most of its ``size`` bytes: what is kept (all
+    but the history) is then small beside the file, and parsing it again
+    would cost the most. Sessions of a few messages are parsed again instead,
+    so that a store's open stays near the file's size in memory.
+    """
+    texts = len(raw["Response"]) + len(raw["Request"]) + len(raw["Error"])  # type: ignore[arg-type]
+    return 4 * (texts + 512) <= size
+
+
+def _parse_whole(
+    data: bytes, path: Path, previous: Snapshot | None, newline: bytes, kept: dict[str, object] | None = None
+) -> tuple[bytes, _Parsed]:
     """Parse any valid layout, then re-encode it canonically so spans exist."""
     try:
         orjson.loads(data)  # the quick check, with the place of a syntax error
@@ -526,7 +610,7 @@ def _parse_whole(data: bytes, path: Path, previous: Snapshot | None, newline: by
         encoded = [(sid, value.replace(b"\n", newline)) for sid, value in encoded]
     canonical, _ = render(SUPPORTED_VERSION, encoded, b'""', {}, newline=newline)
     split = split_items(canonical)
-    parsed = None if split is None else _parse_split(canonical, split, path, previous, locate=False)
+    parsed = None if split is None else _parse_split(canonical, split, path, previous, locate=False, kept=kept)
     if parsed is None:  # pragma: no cover - render() always writes the split layout
         raise CorruptStoreError(f"{path}: internal error: cannot re-encode the file")
     return canonical, (top, parsed[1], parsed[2], parsed[3], parsed[4])

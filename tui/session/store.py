@@ -126,7 +126,11 @@ class SessionStoreJSON:
         self._mutex = threading.RLock()
         self._swept = False
         self.max_file_bytes = max_file_bytes
-        self._snapshot = snapshot if snapshot is not None else read_snapshot(self.path, max_bytes=max_file_bytes)
+        # A reading of our own keeps its parsed sessions for a first list(),
+        # which then costs little more than the open (any other use drops them).
+        self._snapshot = (
+            snapshot if snapshot is not None else read_snapshot(self.path, max_bytes=max_file_bytes, keep_parsed=True)
+        )
 
     def __repr__(self) -> str:
         return f"SessionStoreJSON({str(self.path)!r})"
@@ -136,15 +140,24 @@ class SessionStoreJSON:
     def snapshot(self) -> Snapshot:
         """The current contents of the file (re-read if it changed)."""
         with self._mutex:
-            return self._fresh()
+            snap = self._fresh()
+        snap.release_parsed()
+        return snap
 
     def get(self, session_id: str) -> Session | None:
         """The stored session, decoded from the latest file, or ``None``."""
         return self.snapshot().session(session_id)
 
     def list(self) -> list[Session]:
-        """Every session in the file (decodes every history: costly on big files)."""
-        return self.snapshot().sessions()
+        """Every session in the file, in file order.
+
+        Each session's history is checked now and parsed from the file's
+        bytes when its ``messages`` is first read; until then the sessions
+        of one call share (and keep alive) one copy of those bytes.
+        """
+        with self._mutex:
+            snap = self._fresh()
+        return snap.sessions()
 
     def summaries(self) -> list[SessionSummary]:
         """Every session's summary, cheaply."""
@@ -386,6 +399,7 @@ class SessionStoreJSON:
     def _read_target(self, target: Path) -> Snapshot:
         """The latest reading of ``target`` (the resolved file, read under the lock)."""
         snap = self._snapshot
+        snap.release_parsed()
         current = file_identity(target)
         if current != snap.identity or (current is None and snap.exists):
             snap = self._snapshot = read_snapshot(self.path, previous=snap, max_bytes=self.max_file_bytes, resolved=target)

@@ -71,27 +71,38 @@ def summarize(raw: Any, session_id: str) -> SessionSummary:
     (every field present with its proper type) is checked in bulk; anything
     unusual takes the precise path of :func:`decode_session`.
     """
+    summary = usual_summary(raw, session_id)
+    return summary if summary is not None else _summary_of(decode_session(raw), session_id)
+
+
+def usual_summary(raw: Any, session_id: str) -> SessionSummary | None:
+    """:func:`summarize` of a session whose every field has its usual JSON type, else ``None``.
+
+    Usual: every key present, strings and times strings, ``Context`` an object
+    or null, ``Messages`` an array (or null) of objects whose four fields
+    are strings.
+    """
     fields = _fast_fields(raw)
-    if fields is not None:
-        chat_id, agent, project, status, request, error, permission_mode, created, last, expires, count = fields
-        try:
-            return SessionSummary(
-                session_id,
-                chat_id,
-                agent,
-                project,
-                parse_status(status),
-                request,
-                error,
-                _time(created),
-                _time(last),
-                _time(expires),
-                count,
-                permission_mode,
-            )
-        except ValueError:  # e.g. February 30th: let the precise path say so
-            pass
-    return _summary_of(decode_session(raw), session_id)
+    if fields is None:
+        return None
+    chat_id, agent, project, status, request, error, permission_mode, created, last, expires, count = fields
+    try:
+        return SessionSummary(
+            session_id,
+            chat_id,
+            agent,
+            project,
+            parse_status(status),
+            request,
+            error,
+            _time(created),
+            _time(last),
+            _time(expires),
+            count,
+            permission_mode,
+        )
+    except ValueError:  # e.g. February 30th: let the precise path say so
+        return None
 
 
 def _time(value: str) -> datetime | None:
