@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, Static
 
-import tui.app.app as app_module
+import tui.session.json_source as json_source
 from tui.app.app import SessionApp
 from tui.app.screens.cleanup import CleanupScreen
 from tui.app.screens.confirm import ConfirmScreen
@@ -399,7 +399,7 @@ async def test_an_edit_while_another_process_holds_the_lock_fails_clearly(
     varied_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The app's store waits 10 s for the lock by default; half a second keeps the test short.
-    monkeypatch.setattr(app_module, "SessionStoreJSON", partial(SessionStoreJSON, lock_timeout=0.5))
+    monkeypatch.setattr(json_source, "SessionStoreJSON", partial(SessionStoreJSON, lock_timeout=0.5))
     data = varied_file.read_bytes()
     app = frozen_app(varied_file)
     async with app.run_test(size=SIZE, notifications=True) as pilot:

@@ -9,12 +9,12 @@ import argparse
 import pytest
 
 from tui.cli.args import UsageError, age, count, looks_like_path, split_path_and_ids
-from tui.cli.main import DEFAULT_PATH
+from tui.session import default_path
 
 UUID = "3f6d03c9-0a1b-4c2d-8e9f-0123456789ab"
 
 
-@pytest.mark.parametrize("word", ["./stats", "/tmp/x", "dir/file", "~/s.json", "~", "sessions.json", "a.json"])
+@pytest.mark.parametrize("word", ["./stats", "/tmp/x", "dir/file", "~/s.json", "~", "sessions.json", "a.json", "tingly.db"])
 def test_path_like_words(word: str) -> None:
     assert looks_like_path(word)
 
@@ -34,7 +34,7 @@ def test_an_existing_file_is_a_path(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_split() -> None:
     assert split_path_and_ids(["x.json", UUID]) == (Path("x.json"), [UUID])
-    assert split_path_and_ids([UUID, UUID[:8]]) == (Path(DEFAULT_PATH).expanduser(), [UUID, UUID[:8]])
+    assert split_path_and_ids([UUID, UUID[:8]]) == (default_path(), [UUID, UUID[:8]])
     with pytest.raises(UsageError, match="no session id"):
         split_path_and_ids(["x.json"])
 

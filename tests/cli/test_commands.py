@@ -303,9 +303,12 @@ def test_version_2_says_so(cli, tmp_path: Path) -> None:
     assert "version 2 is newer" in cli("stats", newer).err
 
 
-def test_a_directory_is_a_bad_file(cli, tmp_path: Path) -> None:
+def test_a_directory_without_a_store_names_both(cli, tmp_path: Path) -> None:
+    # A directory is a base directory (SPEC §7): one that holds neither store is an error naming both.
     result = cli("stats", tmp_path)
-    assert result.code == 2 and "is a directory" in result.err
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (f"session-tui stats: error: {tmp_path}: no session store here "
+                          "(neither bot_sessions.json nor db/tingly.db)\n")
 
 
 # -- generate ------------------------------------------------------------------

@@ -18,7 +18,7 @@ from clifiles import LIVE, every_kind
 from hostile import HOSTILE_CHAT, HOSTILE_PROJECT, RAW_CONTROL
 from rawfiles import go_session, write_json
 
-from tui.session import Manager, Message, SessionStoreJSON
+from tui.session import Manager, Message, SessionStoreJSON, SessionStoreSQLite
 
 #: Generous: the machine running the tests may be busy.
 TIMEOUT = 30
@@ -180,10 +180,30 @@ def test_an_invalid_file_is_a_warning_and_watching_goes_on(watching, sessions_fi
     assert watch.stop() == 0
 
 
-def test_a_directory_is_bad_usage(cli, tmp_path: Path) -> None:
-    result = cli("watch", tmp_path)
-    assert (result.code, result.out) == (2, "")
-    assert result.err.strip() == f"session-tui watch: error: {tmp_path}: is a directory, not a session file"
+def test_a_base_directory_is_watched_for_its_database(watching, tmp_path: Path) -> None:
+    # A directory is tingly-box's base directory (SPEC §7): with no store yet its database
+    # is waited for, then rows and transcript lines written by another writer are followed.
+    base = tmp_path / "base"
+    base.mkdir()
+    watch = watching(base, "--json")
+    assert watch.err_line() == f"session-tui watch: watching {base} (no such file yet, waiting for it); Ctrl-C stops"
+    with Manager(store=SessionStoreSQLite(base / "db" / "tingly.db"), background=False) as sessions:
+        created = sessions.create_with("chat-9", "claude", "/work/p")
+        first = watch.change()
+        assert (first["change"], first["id"], first["status"], first["messages"]) == ("added", created.id, "pending", 0)
+        assert sessions.append_message(created.id, Message("user", "hello"))
+        change = watch.change()
+        assert (change["change"], change["id"], change["messages"]) == ("changed", created.id, 1)
+        sessions.close(created.id)
+        change = watch.change()
+        assert (change["change"], change["status"]) == ("changed", "closed")
+        assert sessions.delete(created.id)
+        assert watch.change()["change"] == "removed"
+    watch.quiet_for(1.0)
+    assert watch.stop() == 0
+
+
+def test_extra_words_are_bad_usage(cli, tmp_path: Path) -> None:
     result = cli("watch", tmp_path / "a.json", "extra")
     assert result.code == 2 and len(result.err.splitlines()) == 1
 

@@ -1,4 +1,4 @@
-"""``SessionApp``: a live view of a session file, and edits through the Manager.
+"""``SessionApp``: a live view of a session store, and edits through the Manager.
 
 The shape follows harlequin and toolong: the domain (:mod:`tui.session`,
 :mod:`tui.app.state`) is plain Python; reading, watching and writing run in
@@ -32,14 +32,15 @@ from tui.session import (
     ChangeSet,
     EditKind,
     Manager,
-    SessionStoreJSON,
+    Reading,
     SessionSummary,
-    Snapshot,
+    Source,
     StoreError,
+    StoreLocations,
     cleanup_candidates,
-    read_snapshot,
+    open_source,
+    watch_source,
 )
-from tui.session.watching import watch_file
 
 from tui.text.markdown import session_markdown
 
@@ -54,6 +55,7 @@ from .messages import (
 )
 from .pager import pager_command, show_in_pager
 from .priority import lower_this_thread, note_ui_thread
+from .render.empty import no_store_text
 from .render.rows import alert_text, one_line, short_id
 from .render.times import zone_name
 from .render.undo import done_warning, edit_warning
@@ -120,7 +122,7 @@ def local_now() -> datetime:
 
 
 class SessionApp(App[None]):
-    """Watch a session file live; close, delete and clean up sessions."""
+    """Watch a session store live (a JSON file or tingly-box's database); close, delete and clean up sessions."""
 
     CSS_PATH = "app.tcss"
     TITLE = "session-tui"
@@ -151,8 +153,9 @@ class SessionApp(App[None]):
 
     def __init__(
         self,
-        path: Path,
+        source: Source | Path,
         *,
+        locations: StoreLocations | None = None,
         read_only: bool = False,
         clock: Clock | None = None,
         watch: bool = True,
@@ -162,7 +165,9 @@ class SessionApp(App[None]):
         bell: bool = False,
         config_dir: Path | None = None,
     ) -> None:
-        """Open ``path``. ``watch=False`` and a fixed ``clock`` make the screen
+        """Open ``source`` (a path is opened with :func:`~tui.session.open_source`).
+        ``locations``: where both stores were looked for when no path was given
+        (the empty screen names them). ``watch=False`` and a fixed ``clock`` make the screen
         deterministic (snapshot tests); ``note`` is shown in the subtitle (demo);
         ``signals`` are installed once the app runs (from the command line);
         ``theme`` names one of :attr:`available_themes` (``InvalidThemeError`` if not);
@@ -179,15 +184,18 @@ class SessionApp(App[None]):
         elif config_dir is not None:
             self._use_remembered_theme(config_dir)
         self._remembered_theme = self.theme
-        self.path = path
+        self.source: Source = source if isinstance(source, Source) else open_source(source)
+        #: The path the user named (a file or a base directory).
+        self.path = self.source.path
+        self.locations = locations
         self.read_only = read_only
         self._base_clock: Clock = clock or local_now
         #: Times are shown in UTC (``t``); else in the clock's zone, local by default.
         self.utc = False
         self.watch = watch
-        self.sub_title = note or str(path)
-        #: The last good reading of the file (``None`` until the first load).
-        self.snapshot: Snapshot | None = None
+        self.sub_title = note or str(self.path)
+        #: The last good reading of the store (``None`` until the first load).
+        self.snapshot: Reading | None = None
         self.error: str | None = None
         self.live = True
         self.reloaded: datetime | None = None
@@ -201,7 +209,7 @@ class SessionApp(App[None]):
         #: Bound keys that move focus, run as soon as a pane sees them (see
         #: ForwardKeysAfterFocusMoves): what is typed next lands in the box.
         self.immediate_actions = {"slash": self.action_filter}
-        self._facts: tuple[Snapshot, dict[str, int], Expiries] | None = None
+        self._facts: tuple[Reading, dict[str, int], Expiries] | None = None
         self._selection_timer: Timer | None = None
         self._tree_border = ("", "")
         self._cursor_moved_at = 0.0
@@ -266,6 +274,7 @@ class SessionApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
+        self.source.close()
         gc.unfreeze()  # what _snapshot_loaded froze may be collected again (tests run many apps)
         if self._selection_timer is not None:
             self._selection_timer.stop()
@@ -273,7 +282,7 @@ class SessionApp(App[None]):
     # -- loading --------------------------------------------------------------
 
     def request_load(self) -> None:
-        """Read the file again (coalesced: one read at a time, one more if asked meanwhile)."""
+        """Read the store again (coalesced: one read at a time, one more if asked meanwhile)."""
         if self._loading:
             self._load_again = True
             return
@@ -282,8 +291,8 @@ class SessionApp(App[None]):
 
     # Every worker has a description: without one, Textual builds it from the
     # repr() of the arguments, on the UI thread (a whole reading, 100s of ms).
-    @work(thread=True, exit_on_error=False, group="load", description="read the session file")
-    def _load(self, box: list[Snapshot | None]) -> None:
+    @work(thread=True, exit_on_error=False, group="load", description="read the session store")
+    def _load(self, box: list[Reading | None]) -> None:
         # The snapshot comes in a box that is emptied here: Textual keeps a
         # finished worker (and so its arguments) until a cyclic garbage
         # collection, and a reading pins the whole file's bytes.
@@ -291,8 +300,8 @@ class SessionApp(App[None]):
         lower_this_thread()
         started = time.monotonic()
         try:
-            snapshot = read_snapshot(self.path, previous=base)
-        except StoreError as exc:
+            snapshot = self.source.read(base)
+        except StoreError as exc:  # invalid, unreadable, a database busy: the last good view stays
             self.post_message(SnapshotFailed(str(exc)))
         except Exception as exc:  # never let a reader bug take the app down
             self.post_message(SnapshotFailed(f"{self.path}: cannot read: {exc!r}"))
@@ -307,9 +316,9 @@ class SessionApp(App[None]):
         priority: the sooner it is freed, the lower the app's peak memory.)"""
         box.clear()
 
-    @work(thread=True, exit_on_error=False, group="watch", description="watch the session file")
+    @work(thread=True, exit_on_error=False, group="watch", description="watch the session store")
     def _watch(self) -> None:
-        watch_file(self.path, lambda: self.post_message(FileChanged()), self._stop_watching)
+        watch_source(self.source, lambda: self.post_message(FileChanged()), self._stop_watching)
 
     @on(FileChanged)
     def _file_changed(self) -> None:
@@ -412,7 +421,7 @@ class SessionApp(App[None]):
         sequence: int,
         session_id: str,
         summary: SessionSummary | None,
-        box: list[Snapshot],
+        box: list[Reading],
         kits: tuple[DetailKit, HistoryKit],
     ) -> None:
         """Decode the session and lay out both panes here: on a long history
@@ -519,7 +528,7 @@ class SessionApp(App[None]):
             self.tree.border_title = Text(title)
             self.tree.border_subtitle = Text(subtitle)
 
-    def _counts(self, snapshot: Snapshot | None) -> tuple[dict[str, int], int]:
+    def _counts(self, snapshot: Reading | None) -> tuple[dict[str, int], int]:
         """Counts per status with the stale ones taken out of running and
         pending (see :mod:`.state.classify`), and how many are stale now.
 
@@ -535,26 +544,24 @@ class SessionApp(App[None]):
         counts = shown_counts(facts[1], facts[2], self.clock())
         return counts, counts.pop(STALE)
 
-    def _update_empty_state(self, snapshot: Snapshot | None) -> None:
+    def _update_empty_state(self, snapshot: Reading | None) -> None:
         empty = self.query_one("#empty", Static)
         tree = self.tree
         text: Text | None = None
         if snapshot is None and not self.error:
             text = Text.assemble(("Reading ", "dim"), one_line(str(self.path)), ("…", "dim"))
         elif snapshot is None and self.error:
-            text = Text.assemble(("Cannot show this file\n\n", "bold"), one_line(self.error))
-            text.append("\n\nIt is watched: as soon as it is valid again, it shows here.", "dim")
+            if self.source.kind == "sqlite":  # invalid, or busy past the wait: either may pass
+                text = Text.assemble(("Cannot show this database\n\n", "bold"), one_line(self.error))
+                text.append("\n\nIt is watched: as soon as it can be read, it shows here.", "dim")
+            else:
+                text = Text.assemble(("Cannot show this file\n\n", "bold"), one_line(self.error))
+                text.append("\n\nIt is watched: as soon as it is valid again, it shows here.", "dim")
         elif snapshot is not None and not snapshot.exists:
-            text = Text.assemble(
-                ("No session file yet\n\n", "bold"),
-                "Looked for ",
-                (one_line(str(self.path)), "bold"),
-                "\nIt is watched; sessions appear when a bot writes it.\n\n",
-                ("To see the app with simulated agents, try\n", "dim"),
-                ("session-tui --demo", "bold"),
-            )
+            text = no_store_text(self.source.kind, self.path, self.locations)
         elif snapshot is not None and len(snapshot) == 0:
-            text = Text.assemble(("No sessions\n\n", "bold"), ("The file ", "dim"), one_line(str(self.path)), (" has none yet.", "dim"))
+            noun = "The database " if self.source.kind == "sqlite" else "The file "
+            text = Text.assemble(("No sessions\n\n", "bold"), (noun, "dim"), one_line(str(self.path)), (" has none yet.", "dim"))
         elif snapshot is not None and tree.model.row_count == 0:
             text = Text.assemble(("Nothing matches the filter\n\n", "bold"), ("escape clears it", "dim"))
         empty.display = text is not None
@@ -607,7 +614,7 @@ class SessionApp(App[None]):
             self.workers.cancel_group(self, "search")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="search the message texts")
-    def _search(self, needle: str, box: list[Snapshot], only: list[str] | None, kept: frozenset[str]) -> None:
+    def _search(self, needle: str, box: list[Reading], only: list[str] | None, kept: frozenset[str]) -> None:
         snapshot = box.pop()  # see _load: the finished worker must not pin the reading
         lower_this_thread()
         worker = get_current_worker()
@@ -915,7 +922,7 @@ class SessionApp(App[None]):
             if self._manager is None:
                 # The app's clock, so that a cleanup removes what its preview listed.
                 reading = self.snapshot if self.snapshot is not None and self.snapshot.exists else None
-                store = SessionStoreJSON(self.path, clock=self.clock, snapshot=reading)
+                store = self.source.store(clock=self.clock, reading=reading)
                 self._manager = Manager(store=store, clock=self.clock, background=False)
             return self._manager
 
@@ -936,14 +943,12 @@ class SessionApp(App[None]):
     def _cleanup(self, age: timedelta) -> None:
         try:
             manager = self._get_manager()
-            store = manager.store
-            assert isinstance(store, SessionStoreJSON)
             # The ids it removed, for the undo check: those it would remove from
             # the latest reading that the reading after its write no longer has.
-            doomed = [s.id for s in cleanup_candidates(store.snapshot().summaries(), age, self.clock())]
+            doomed = [s.id for s in cleanup_candidates(self.source.read().summaries(), age, self.clock())]
             removed = manager.cleanup_old_sessions(age)
             returned = time.monotonic()
-            after = store.snapshot()
+            after = self.source.read()
             removed_ids = [sid for sid in doomed if sid not in after]
         except (StoreError, OSError, ValueError) as exc:
             self.post_message(EditFailed("clean up", str(exc)))

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from tui.session import Session, SessionSummary, Snapshot
+from tui.session import Reading, Session, SessionSummary
 
 from .widgets.strip_view import Prepared
 
 
 @dataclass
 class FileChanged(Message):
-    """The watcher saw the session file change (or appear, or vanish)."""
+    """The watcher saw the session store change (or appear, or vanish)."""
 
 
 @dataclass
@@ -27,7 +27,7 @@ class SnapshotLoaded(Message):
     would otherwise spend per reading and per tick.
     """
 
-    snapshot: Snapshot
+    snapshot: Reading
     counts: dict[str, int] | None = None
     expiries: dict[str, list[float]] | None = None
     #: ``time.monotonic()`` when the reading began (only edits done by then are checked).
@@ -40,13 +40,13 @@ class TextSearched(Message):
     (see :mod:`tui.app.state.search`)."""
 
     needle: str
-    snapshot: Snapshot
+    snapshot: Reading
     found: frozenset[str]
 
 
 @dataclass
 class SnapshotFailed(Message):
-    """The file could not be read or is invalid; the last good view stays."""
+    """The store could not be read (invalid, unreadable, a database busy); the last good view stays."""
 
     error: str
 

@@ -1,4 +1,4 @@
-"""Arguments shared by the commands: the session file's path, ages, counts, ids."""
+"""Arguments shared by the commands: the session store's path, ages, counts, ids."""
 
 from __future__ import annotations
 
@@ -7,18 +7,28 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from tui.session import Snapshot, StoreAccessError, parse_age
+from tui.session import Reading, Source, StoreAccessError, default_path, open_source, parse_age, store_locations
 
 from .main import DEFAULT_PATH
+
+#: Names that say "a database" for a first argument (see :func:`looks_like_path`).
+DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 #: The shortest id prefix the commands accept in place of a full session id.
 MIN_PREFIX = 8
 
-PATH_RULE = f"""\
-PATH defaults to {DEFAULT_PATH}.
+#: What PATH may be, for every command's help.
+STORE_RULE = f"""\
+PATH is a JSON session file, a SQLite database (tingly-box's db/tingly.db,
+its transcripts in ../remote/transcripts) or a base directory holding
+either; it defaults to {DEFAULT_PATH}."""
+
+#: :data:`STORE_RULE`, and how ``[PATH] ID...`` tells PATH from an id.
+PATH_RULE = STORE_RULE + """
 The first argument is PATH when it contains a '/', starts with '~', ends
-in '.json' or names an existing file; otherwise every argument is a
-session id (so a file named like a session id is reached as ./NAME)."""
+in '.json' or '.db', or names an existing file; otherwise every argument
+is a session id (so a file or directory named like a session id is reached
+as ./NAME)."""
 
 ID_RULE = f"""\
 An ID is a full session id or a prefix of at least {MIN_PREFIX} characters that
@@ -44,48 +54,65 @@ class UsageError(Exception):
 def add_path(parser: argparse.ArgumentParser, *, optional: bool = True) -> None:
     """Add the PATH positional (optional: defaults to :data:`DEFAULT_PATH`)."""
     if optional:
-        parser.add_argument("path", nargs="?", default=DEFAULT_PATH, metavar="PATH",
-                            help=f"session file (default: {DEFAULT_PATH})")
+        parser.add_argument("path", nargs="?", default=None, metavar="PATH",
+                            help=f"session store: a JSON file, a database or a base directory (default: {DEFAULT_PATH})")
     else:
-        parser.add_argument("path", metavar="PATH", help="session file")
+        parser.add_argument("path", metavar="PATH", help="session store: a JSON file, a database or a base directory")
 
 
-def session_path(text: str) -> Path:
-    """The session file a PATH argument names (``~`` expanded)."""
-    return Path(text).expanduser()
+def session_path(text: str | None) -> Path:
+    """The store a PATH argument names (``~`` expanded); no PATH: the default store (SPEC §7)."""
+    return Path(text).expanduser() if text is not None else default_path()
+
+
+def session_source(text: str | None) -> Source:
+    """The :class:`~tui.session.Source` of a PATH argument (see :func:`session_path`)."""
+    return open_source(session_path(text))
 
 
 def looks_like_path(word: str) -> bool:
     """Whether the first argument of ``close``/``delete`` is PATH (see :data:`PATH_RULE`).
 
-    Session ids are uuids: they have no ``/``, no ``~`` and no ``.json``.
-    An existing file wins over a session id of the same name.
+    Session ids are uuids: they have no ``/``, no ``~``, no ``.json`` and no ``.db``.
+    An existing file wins over a session id of the same name (a base
+    directory is named with a ``/``: ``./tingly``, ``~/.tingly-box``).
     """
     return (
         "/" in word
         or (os.sep in word)
         or word.startswith("~")
-        or word.endswith(".json")
+        or word.endswith((".json", *DATABASE_SUFFIXES))
         or os.path.isfile(word)
     )
 
 
-def require_file(snap: Snapshot) -> Snapshot:
-    """``snap`` if its file exists; a missing file is an error for the commands (exit 2)."""
+def require_file(snap: Reading, source: Source | None = None) -> Reading:
+    """``snap`` if its store exists; a missing one is an error for the commands (exit 2).
+
+    With ``source`` a base directory, the error names both stores looked for.
+    """
     if not snap.exists:
+        if source is not None and source.path != snap.path and source.path.is_dir():
+            where = store_locations(source.path)
+            migrated = (f"; {where.migrated_path.name} is there: the bot moved its sessions to the database"
+                        if where.migrated_path is not None else "")
+            raise StoreAccessError(
+                f"{source.path}: no session store here (neither {where.json_path.name} nor "
+                f"{where.db_path.relative_to(source.path)}){migrated}"
+            )
         raise StoreAccessError(f"{snap.path}: no such file (the bot creates it with its first session)")
     return snap
 
 
 def split_path_and_ids(words: list[str]) -> tuple[Path, list[str]]:
-    """Split ``[PATH] ID...`` into the session file and the ids.
+    """Split ``[PATH] ID...`` into the session store and the ids.
 
     Raises :class:`UsageError` when no id is left.
     """
     if words and looks_like_path(words[0]):
         path, ids = words[0], words[1:]
     else:
-        path, ids = DEFAULT_PATH, words
+        path, ids = None, words
     if not ids:
         raise UsageError(f"no session id given after PATH {path!r}", hint=True)
     return session_path(path), ids

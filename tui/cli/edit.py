@@ -1,13 +1,14 @@
 """``session-tui close|delete [PATH] ID... [--verify DURATION]``: end or remove sessions by id.
 
-Every id is checked against the file first; if any matches no session (or
+Every id is checked against the store first; if any matches no session (or
 several, or is too short to be a prefix), nothing is changed. Then both go
 through the library's ``Manager`` (``close_many``/``delete_many``): one
-locked read-modify-write of the latest file for all the ids, so sessions
-other session-tui processes write meanwhile are kept. A writer that takes
-no lock (the Go bot's store) is not held back by the lock: its next write
-puts back what it has in memory, undoing the change. The commands warn when
-such a writer wrote recently, and ``--verify`` watches for the undo.
+locked read-modify-write of the latest store for all the ids (a JSON file
+under its lock, a database in one transaction), so sessions other writers
+write meanwhile are kept. A writer of a JSON file that takes no lock (the
+Go bot's old store) is not held back by the lock: its next write puts back
+what it has in memory, undoing the change. The commands warn when such a
+writer wrote recently, and ``--verify`` watches for the undo.
 """
 
 from __future__ import annotations
@@ -18,31 +19,32 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from tui.session import EditKind, Manager, SessionStoreJSON, SessionSummary, Snapshot, Status
+from tui.session import EditKind, Manager, Reading, SessionSummary, Status, open_source
 
 from .args import ID_RULE, MIN_PREFIX, PATH_RULE, require_file, split_path_and_ids
 from .output import cell, plural, session_rows, table
 from .verify import VERIFY_HELP, add_verify, verify, warn_if_foreign
 
-CLOSE_HELP = "Close sessions: status 'closed', kept in the file."
-DELETE_HELP = "Delete sessions from the file, whatever their status."
+CLOSE_HELP = "Close sessions: status 'closed', kept in the store."
+DELETE_HELP = "Delete sessions from the store, whatever their status."
 USAGE = "%(prog)s [PATH] ID [ID ...] [--verify DURATION]"
 EPILOG = f"""\
 {PATH_RULE}
 
 {ID_RULE}
 
-Between session-tui processes the change holds. A writer that takes no lock
-(the Go bot's store) undoes it at its next write: a warning on stderr says
-so when one wrote in the last 10 minutes (stop the bot first, or use the
-SQLite store of current tingly-box).
+Between session-tui processes the change holds, and in a SQLite database
+(every writer takes SQLite's lock). In a JSON file a writer that takes no
+lock (the Go bot's old store) undoes it at its next write: a warning on
+stderr says so when one wrote in the last 10 minutes (stop the bot first,
+or use the SQLite store of current tingly-box).
 
 {VERIFY_HELP}
 
 Exit status: 0 when every ID was found and changed (or already closed), 1
 when some were not found, were ambiguous or too short (nothing is changed),
-2 on bad usage or a bad, missing or read-only file, 3 when --verify saw the
-change undone."""
+2 on bad usage, a bad, missing or read-only store or a database that stays
+locked, 3 when --verify saw the change undone."""
 
 #: How many sessions an ambiguous prefix lists.
 SHOWN_MATCHES = 5
@@ -83,7 +85,7 @@ class Resolved:
         return not (self.missing or self.too_short or self.ambiguous)
 
 
-def resolve(snap: Snapshot, wanted: Iterable[str]) -> Resolved:
+def resolve(snap: Reading, wanted: Iterable[str]) -> Resolved:
     """Match each argument to a session: its full id, or a unique prefix of ``MIN_PREFIX``+ characters."""
     result = Resolved()
     for word in wanted:
@@ -106,15 +108,18 @@ def resolve(snap: Snapshot, wanted: Iterable[str]) -> Resolved:
 def _run(options: argparse.Namespace, act: Callable[[Manager, list[str]], list[str]], kind: EditKind) -> int:
     """Check every id, then ``act`` on them all (one write), list them; or report what is wrong and change nothing."""
     path, wanted = split_path_and_ids(options.words)
-    store = SessionStoreJSON(path)  # raises StoreError for a bad file
-    snap = require_file(store.snapshot())
-    found = resolve(snap, wanted)
-    if not found.complete:
-        _report_unresolved(options.prog, found, path, kind)
-        return 1
-    with Manager(store=store, background=False) as manager:
-        done = act(manager, found.ids)
-    after = store.snapshot()
+    source = open_source(path)
+    try:
+        snap = require_file(source.read(), source)  # raises StoreError for a bad or busy store
+        found = resolve(snap, wanted)
+        if not found.complete:
+            _report_unresolved(options.prog, found, path, kind)
+            return 1
+        with Manager(store=source.store(reading=snap), background=False) as manager:
+            done = act(manager, found.ids)
+        after = source.read(snap)
+    finally:
+        source.close()
     now = datetime.now(timezone.utc)
     summaries = [s for s in map(snap.summary, done) if s is not None]
     if kind is EditKind.CLOSE:
@@ -134,7 +139,7 @@ def _run(options: argparse.Namespace, act: Callable[[Manager, list[str]], list[s
               file=sys.stderr)
     warn_if_foreign(options.prog, path, (snap, after), now)
     if options.verify is not None and done:
-        return verify(options.prog, path, kind, done, options.verify, start=after)
+        return verify(options.prog, source, kind, done, options.verify, start=after)
     return 1 if gone else 0
 
 

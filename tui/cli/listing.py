@@ -7,19 +7,19 @@ import errno
 import os
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
-from tui.session import SessionSummary, Snapshot, Status, read_snapshot
+from tui.session import Reading, SessionSummary, Source, Status
 
-from .args import UsageError, add_path, session_path
+from .args import STORE_RULE, UsageError, add_path, session_source
 from .output import cell, dumps_json, plural, session_rows, table, utc
 
-HELP = "List the sessions of a session file, most recently active first."
+HELP = "List the sessions of a session store, most recently active first."
 #: What ``--status`` accepts: every status name, and ``stale``.
 STATUSES = (*(s.value for s in Status), "stale")
 USAGE = "%(prog)s [PATH] [--status S] [--chat C] [--json]"
-EPILOG = f"""\
+EPILOG = STORE_RULE + f"""
+
 One line per session: id, status, last activity, messages, chat, agent,
 project. --json prints one JSON object per line instead, with the keys
   id, chat, agent, project, status, last_activity, messages
@@ -29,7 +29,8 @@ number of messages).
 --status S keeps sessions whose status is S: one of
   {', '.join(STATUSES)}
 (stale: running or pending past its expiry). --chat C keeps the sessions of
-chat C. A missing or invalid file exits 2."""
+chat C. A missing or invalid store, or a database that stays locked,
+exits 2."""
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``list``."""
@@ -40,13 +41,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    """Print the sessions of the file. Raises ``StoreError`` for a bad file."""
+    """Print the sessions of the store. Raises ``StoreError`` for a bad or busy one."""
     if options.status is not None and options.status not in STATUSES:
         raise UsageError(
             f"unknown status {options.status!r} for --status (choose from {', '.join(STATUSES)})", hint=True
         )
     now = datetime.now(timezone.utc)
-    snap = existing_snapshot(session_path(options.path))
+    snap = existing_reading(session_source(options.path))
     summaries = most_recent_first(
         s for s in snap.summaries()
         if (options.chat is None or s.chat_id == options.chat)
@@ -61,11 +62,14 @@ def run(options: argparse.Namespace) -> int:
     return 0
 
 
-def existing_snapshot(path: Path) -> Snapshot:
-    """Read the session file at ``path``; a missing file is an error (``FileNotFoundError``)."""
-    snap = read_snapshot(path)
+def existing_reading(source: Source) -> Reading:
+    """Read ``source`` once (closing what it opened); a missing store is an error (``FileNotFoundError``)."""
+    try:
+        snap = source.read()
+    finally:
+        source.close()  # a reading still reads a session on demand (it reopens the database)
     if not snap.exists:
-        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(snap.path))
     return snap
 
 

@@ -1,6 +1,6 @@
 """Entry point of ``session-tui`` and ``python -m tui``.
 
-``session-tui [PATH] [--demo] [--read-only] [--theme NAME] [--bell]`` opens the app. A first word
+``session-tui [PATH] [--demo [--sqlite]] [--read-only] [--theme NAME] [--bell]`` opens the app. A first word
 naming a command (``stats``, ``cleanup``, ``close``, ``delete``,
 ``generate``, ``list``, ``show``, ``watch``) runs it without the UI; a file named like a command is
 reached as ``./stats``.
@@ -23,8 +23,11 @@ from tui import __version__
 
 from .output import error_line
 
-#: Where the Go bot writes its sessions.
-DEFAULT_PATH = "~/.tingly-box/bot_sessions.json"
+#: tingly-box's folder. With no PATH the app and the commands use its JSON
+#: session file if it exists, else its database (SPEC §7; see tui.session.default_path).
+DEFAULT_BASE = "~/.tingly-box"
+#: What no PATH means, as the help texts say it.
+DEFAULT_PATH = f"{DEFAULT_BASE}/bot_sessions.json if it exists, else {DEFAULT_BASE}/db/tingly.db"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,10 +50,14 @@ def _app_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
-        "path", nargs="?", default=DEFAULT_PATH, help=f"session file to open (default: {DEFAULT_PATH})"
+        "path", nargs="?", default=None,
+        help=f"session store to open: a JSON session file, a database or a base directory (default: {DEFAULT_PATH})",
     )
     parser.add_argument(
-        "--demo", action="store_true", help="simulate agents writing a temporary session file and watch it"
+        "--demo", action="store_true", help="simulate agents writing a temporary session store and watch it"
+    )
+    parser.add_argument(
+        "--sqlite", action="store_true", help="with --demo: the agents write a SQLite store (db + transcripts)"
     )
     parser.add_argument("--read-only", action="store_true", help="disable every edit")
     parser.add_argument("--theme", metavar="NAME", help="colour theme, e.g. textual-light or nord (default: textual-dark)")
@@ -61,15 +68,21 @@ def _app_parser() -> argparse.ArgumentParser:
 
 def _run_app(args: list[str]) -> int:
     options = _app_parser().parse_args(args)
-    problem = _unknown_command(options.path) or _unknown_theme(options.theme) or _no_terminal()
+    problem = (
+        _unknown_command(options.path)
+        or ("--sqlite goes with --demo (a store of your own is opened by its PATH)" if options.sqlite and not options.demo else None)
+        or _unknown_theme(options.theme)
+        or _no_terminal()
+    )
     if problem:
         print(error_line(f"session-tui: error: {problem}"), file=sys.stderr)
         return 2
     from tui.app.run import run_app
 
     return run_app(
-        Path(options.path).expanduser(),
+        Path(options.path).expanduser() if options.path is not None else None,
         demo=options.demo,
+        sqlite=options.sqlite,
         read_only=options.read_only,
         theme=options.theme,
         bell=options.bell,
@@ -82,14 +95,14 @@ def _command_names() -> str:
     return ", ".join(COMMANDS)
 
 
-def _unknown_command(path: str) -> str | None:
+def _unknown_command(path: str | None) -> str | None:
     """Why PATH looks like a mistyped command: a bare word (no folder, no
     extension) that names no file. ``None`` when it may well be a file."""
     from .commands import COMMANDS
 
     from .output import cell
 
-    bare = path and "/" not in path and os.sep not in path and "." not in path and not path.startswith("~")
+    bare = bool(path) and "/" not in path and os.sep not in path and "." not in path and not path.startswith("~")
     if not bare or os.path.exists(path):
         return None
     shown = cell(path)

@@ -7,35 +7,36 @@ import json
 import sys
 from datetime import datetime, timezone
 
-from tui.session import Message, Session, SessionSummary
-from tui.session.codec import SESSION_FIELDS
-from tui.session.jsonbytes import loads_exact
+from tui.session import Message, Session, SessionSummary, extra_fields, stored_object
 from tui.text import printable
 from tui.text.markdown import session_markdown
 
-from .args import ID_RULE, UsageError, looks_like_path, session_path
+from .args import ID_RULE, STORE_RULE, UsageError, looks_like_path, session_source
 from .edit import report_unmatched, resolve
-from .listing import existing_snapshot
-from .main import DEFAULT_PATH
+from .listing import existing_reading
 from .output import cell, dumps_json, human_time, table, utc
 
 HELP = "Print one session: every field, the context and the whole history."
 USAGE = "%(prog)s [PATH] ID [--json | --markdown]"
 EPILOG = f"""\
-PATH defaults to {DEFAULT_PATH}; with two arguments the first is PATH.
+{STORE_RULE}
+With two arguments the first is PATH.
 {ID_RULE}
 
 The default output is the fields as "label: value" lines, the context as
 JSON, then one line per message (number, role, time, summary). --markdown
 prints a Markdown document: the fields, then every message with its role,
 time, summary and content. --json prints the session as one JSON object on
-one line, as stored: Go field names, times as written in the file, unknown
-keys kept (control and bidi characters escaped as \\uXXXX).
+one line, as stored (control and bidi characters escaped as \\uXXXX): from
+a JSON file, the session's object with Go's field names, times as written,
+unknown keys kept; from a SQLite database, the row's columns by their names
+(id, chat_id, ..., times as the driver wrote them) and "messages": the
+transcript's lines, each with Go's field names (Role, Content, Summary,
+Timestamp).
 
 Exit status: 0 when the session was printed, 1 when ID matches no session
-(or several), 2 on bad usage, a missing or an invalid file."""
-
-_GO_KEYS = {key for key, *_ in SESSION_FIELDS}
+(or several), 2 on bad usage, a missing or an invalid store, or a database
+that stays locked."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -47,33 +48,41 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    """Print one session. Raises ``StoreError`` for a bad file."""
+    """Print one session. Raises ``StoreError`` for a bad or busy store."""
     words: list[str] = options.words
     if len(words) > 2:
         raise UsageError(f"show takes one session id, got {len(words) - 1} after PATH", hint=True)
     if len(words) == 1 and looks_like_path(words[0]):
         raise UsageError(f"no session id given after PATH {words[0]!r}", hint=True)
-    path = session_path(words[0] if len(words) == 2 else DEFAULT_PATH)
+    source = session_source(words[0] if len(words) == 2 else None)
     wanted = words[-1]
-    snap = existing_snapshot(path)
+    snap = existing_reading(source)
     found = resolve(snap, [wanted])
     if not found.ids:
-        report_unmatched(options.prog, found, path)
+        report_unmatched(options.prog, found, source.path)
         return 1
     session_id = found.ids[0]
     if options.json:
-        raw = snap.raw(session_id)
-        assert raw is not None
-        print(dumps_json(loads_exact(raw)))
+        stored = stored_object(snap, session_id)  # raises CorruptStoreError for a bad history
+        if stored is None:
+            return _gone(options.prog, session_id, source.path)
+        print(dumps_json(stored))
         return 0
     session = snap.session(session_id)  # raises CorruptStoreError for a bad history
-    assert session is not None
+    if session is None:
+        return _gone(options.prog, session_id, source.path)
     now = datetime.now(timezone.utc)
     if options.markdown:
         sys.stdout.write(session_markdown(session, snap.summary(session_id), now))
     else:
         print("\n".join(session_text(session, snap.summary(session_id), now)))
     return 0
+
+
+def _gone(prog: str, session_id: str, path: object) -> int:
+    """A session deleted since the reading (a database is read on demand): not found."""
+    print(f"{prog}: not found in {cell(path)}: {cell(session_id)} (removed meanwhile)", file=sys.stderr)
+    return 1
 
 
 def session_text(session: Session, summary: SessionSummary | None, now: datetime) -> list[str]:
@@ -104,7 +113,7 @@ def session_text(session: Session, summary: SessionSummary | None, now: datetime
         lines.append(f"{label + ':':<{width}}{first}".rstrip())
         lines += [" " * width + line for line in rest]
     lines += ["context:", *_indented_json(session.context)]
-    extra = {k: v for k, v in (session._source or {}).items() if k not in _GO_KEYS}
+    extra = extra_fields(session)
     if extra:
         lines += ["other keys:", *_indented_json(extra)]
     if session.messages:

@@ -1,4 +1,4 @@
-"""``session-tui stats [PATH] [--json]``: what a session file holds, at a glance."""
+"""``session-tui stats [PATH] [--json]``: what a session store holds, at a glance."""
 
 from __future__ import annotations
 
@@ -8,28 +8,35 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from tui.session import Snapshot, read_snapshot
+from tui.session import Reading, SourceKind, store_footprint
 
-from .args import add_path, require_file, session_path
+from .args import STORE_RULE, add_path, require_file, session_source
 from .output import cell, dumps_json, error_line, human_time, plural, table, utc
 
-HELP = "Count the sessions of a session file by status."
-EPILOG = """\
+HELP = "Count the sessions of a session store by status."
+EPILOG = STORE_RULE + """
+
 --json prints one JSON object, on one line, with the keys
-  path, exists, bytes, updated, now, total,
+  path, store, exists, bytes, updated, now, total,
   statuses   counts of pending running completed failed expired closed
              (always present), then of any unknown status by name,
   stale      running or pending sessions past their expiry,
   persistent, chats, messages, oldest_activity, newest_activity.
+path is the file read (the JSON file, or the database); store is "json" or
+"sqlite"; bytes what the store takes on disk (for SQLite the database, its
+write-ahead log and the transcripts); updated the file's "updated" time
+(JSON) or when one of those files was last written (SQLite).
 Times are RFC 3339 in UTC, null when unknown (a time whose UTC form falls
 outside years 1-9999 keeps its own offset). Invisible and bidirectional
 characters in strings are escaped (\\u202e).
 
-Warnings about the file (a session whose "ID" differs from its key in
-items) go to stderr; they do not change the exit status.
+Warnings about the store (a session whose "ID" differs from its key in
+items, a transcript of no session) go to stderr; they do not change the
+exit status.
 
-A missing file exits 2 with a one-line error, like a file that is not a
-valid session file (the app, by contrast, waits for the bot to create it).
+A missing store exits 2 with a one-line error, like a file that is not a
+valid session store, or a database that stays locked (the app, by
+contrast, waits for the bot to create it).
 "exists" is therefore always true; it stays for scripts that read it."""
 
 
@@ -40,22 +47,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    """Print the statistics of the file. Raises ``StoreError`` for a bad file."""
+    """Print the statistics of the store. Raises ``StoreError`` for a bad or busy one."""
     now = datetime.now(timezone.utc)
-    snap = require_file(read_snapshot(session_path(options.path)))
+    source = session_source(options.path)
+    try:
+        snap = require_file(source.read(), source)
+    finally:
+        source.close()
     for warning in snap.warnings:
         print(error_line(f"{options.prog}: warning: {warning}"), file=sys.stderr)
-    stats = FileStats.of(snap, now)
+    stats = FileStats.of(snap, now, source.kind)
     print(dumps_json(stats.as_json()) if options.json else "\n".join(stats.render()))
     return 0
 
 
 @dataclass(frozen=True)
 class FileStats:
-    """The statistics of one reading of a session file, at ``now``."""
+    """The statistics of one reading of a session store, at ``now``."""
 
-    snapshot: Snapshot
+    snapshot: Reading
     now: datetime
+    kind: SourceKind
+    #: What the store takes on disk, in bytes, and when it was last written.
+    bytes: int
+    updated: datetime | None
     statuses: dict[str, int]
     stale: int
     persistent: int
@@ -65,15 +80,19 @@ class FileStats:
     newest: datetime | None
 
     @classmethod
-    def of(cls, snap: Snapshot, now: datetime) -> FileStats:
+    def of(cls, snap: Reading, now: datetime, kind: SourceKind = "json") -> FileStats:
         """Gather the statistics of ``snap`` (from summaries: no history is decoded)."""
         summaries = snap.summaries()
         statuses = snap.stats()
         del statuses["total"]
         activity = [s.last_activity for s in summaries if s.last_activity is not None]
+        footprint = store_footprint(snap)
         return cls(
             snapshot=snap,
             now=now,
+            kind=kind,
+            bytes=footprint.bytes,
+            updated=footprint.updated,
             statuses=statuses,
             stale=sum(1 for s in summaries if s.is_stale(now)),
             persistent=sum(1 for s in summaries if s.persistent),
@@ -93,9 +112,10 @@ class FileStats:
         snap = self.snapshot
         return {
             "path": str(snap.path),
+            "store": self.kind,
             "exists": snap.exists,
-            "bytes": len(snap.data),
-            "updated": utc(snap.updated),
+            "bytes": self.bytes,
+            "updated": utc(self.updated),
             "now": utc(self.now),
             "total": self.total,
             "statuses": self.statuses,
@@ -111,10 +131,10 @@ class FileStats:
         """The human form: a headline, a table of counts, a few facts."""
         snap = self.snapshot
         if not snap.exists:
-            return [f"{cell(snap.path)}: no session file yet (0 sessions)"]
+            return [f"{cell(snap.path)}: no session store yet (0 sessions)"]
         lines = [
             f"{cell(snap.path)}: {plural(self.total, 'session')} in {plural(self.chats, 'chat')}, "
-            f"{plural(self.messages, 'message')}, {_size(len(snap.data))}",
+            f"{plural(self.messages, 'message')}, {_size(self.bytes)}",
             "",
         ]
         rows: list[list[object]] = [["status", "count"], *([s, n] for s, n in self.statuses.items())]
@@ -124,8 +144,9 @@ class FileStats:
         if self.oldest is not None and self.newest is not None:
             facts += [["oldest activity", human_time(self.oldest, self.now)],
                       ["newest activity", human_time(self.newest, self.now)]]
-        if snap.updated is not None:
-            facts.append(["file updated", human_time(snap.updated, self.now)])
+        if self.updated is not None:
+            label = "file updated" if self.kind == "json" else "last written"
+            facts.append([label, human_time(self.updated, self.now)])
         if facts:
             lines += ["", *table(facts)]
         return lines

@@ -1,12 +1,13 @@
 """``session-tui watch [PATH] [--json]``: a line per session added, changed or removed, until stopped.
 
-The file's directory is watched (writers replace the file by rename; see
-:mod:`tui.session.watching`), and each reading is
-compared with the last good one through the library's change sets
-(:attr:`Snapshot.changes`), so only the sessions whose bytes changed are
-looked at. A cheap ``stat`` every :data:`POLL_SECONDS` catches anything
-the watcher missed (a change before it was set up, a filesystem without
-notifications).
+What the store's :class:`~tui.session.Source` names is watched (a JSON
+file's directory, as writers replace the file by rename; a database's
+directory and its transcripts; see :func:`~tui.session.watch_source`),
+and each reading is compared with the last good one through the library's
+change sets (:attr:`Reading.changes`), so only the sessions that changed
+are looked at. A cheap look every :data:`POLL_SECONDS`
+(:meth:`Source.changed_since`) catches anything the watcher missed (a
+change before it was set up, a filesystem without notifications).
 """
 
 from __future__ import annotations
@@ -18,20 +19,18 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from pathlib import Path
 from types import FrameType
 
-from tui.session.watching import watch_file
-from tui.session import SessionSummary, Snapshot, StoreAccessError, StoreError, read_snapshot
-from tui.session.snapshot import FileIdentity, file_identity
+from tui.session import Reading, SessionSummary, Source, StoreAccessError, StoreError, watch_source
 
-from .args import add_path, session_path
+from .args import STORE_RULE, add_path, session_source
 from .listing import session_object
 from .output import cell, dumps_json, error_line, plural, utc
 
-HELP = "Print a line per session added, changed or removed in a session file, until interrupted."
+HELP = "Print a line per session added, changed or removed in a session store, until interrupted."
 USAGE = "%(prog)s [PATH] [--json]"
-EPILOG = """\
+EPILOG = STORE_RULE + """
+
 Each line: what happened (added, changed, removed), the session id, its
 status, its last activity (RFC 3339, UTC) and its number of messages, and
 its chat; a removed session is described as it was last seen. --json prints
@@ -39,13 +38,13 @@ one JSON object per line instead, with the keys
   change, id, chat, agent, project, status, last_activity, messages
 Lines are flushed as they are written, for pipes.
 
-The sessions already in the file are not printed, only what changes after
+The sessions already in the store are not printed, only what changes after
 (a line on stderr says what is watched).
-A missing file is waited for (its sessions are then added); a file that is
-invalid or half-written is a warning on stderr and watching goes on.
+A missing store is waited for (its sessions are then added); a store that
+is invalid, half-written or busy is a warning on stderr and watching goes on.
 Ctrl-C (SIGINT) or SIGTERM stops watching with exit status 0."""
 
-#: How often the file is checked with ``stat`` besides the directory watcher.
+#: How often the store is looked at (cheaply) besides the directory watcher.
 POLL_SECONDS = 0.25
 
 
@@ -56,27 +55,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    """Watch the file until SIGINT or SIGTERM; returns 0 then."""
-    path = session_path(options.path)
-    with _signals_caught() as caught:
-        _Watch(path, options.prog, options.json).run(caught)
+    """Watch the store until SIGINT or SIGTERM; returns 0 then."""
+    source = session_source(options.path)
+    try:
+        with _signals_caught() as caught:
+            _Watch(source, options.prog, options.json).run(caught)
+    finally:
+        source.close()
     return 0
 
 
 class _Watch:
-    """The state of one ``watch``: the last good snapshot and how to print changes."""
+    """The state of one ``watch``: the last good reading and how to print changes."""
 
-    def __init__(self, path: Path, prog: str, as_json: bool) -> None:
-        self.path = path
+    def __init__(self, source: Source, prog: str, as_json: bool) -> None:
+        self.source = source
+        self.path = source.path
         self.prog = prog
         self.as_json = as_json
-        self.snapshot: Snapshot | None = None
+        self.snapshot: Reading | None = None
 
     def run(self, caught: _Caught) -> None:
         """Print changes until a signal is ``caught``."""
-        seen = file_identity(self.path)
         try:
-            self.snapshot = read_snapshot(self.path)
+            self.snapshot = self.source.read()
         except StoreAccessError:  # a directory, no permission: nothing to wait for
             raise
         except StoreError as exc:
@@ -84,7 +86,7 @@ class _Watch:
         self._note()
         wake, stop = threading.Event(), threading.Event()
         watcher = threading.Thread(
-            target=watch_file, args=(self.path, wake.set, stop), name="session-tui-watch", daemon=True
+            target=watch_source, args=(self.source, wake.set, stop), name="session-tui-watch", daemon=True
         )
         watcher.start()
         try:
@@ -93,26 +95,20 @@ class _Watch:
                 if caught.signal:
                     break
                 wake.clear()
-                current = self._identity()
-                if not woke and current == seen:
+                # Without a wake-up only a store that looks changed is read (an
+                # invalid one, with no good reading to compare, waits for the watcher).
+                if not woke and (self.snapshot is None or not self.source.changed_since(self.snapshot)):
                     continue
-                seen = current
                 self._reload()
         finally:
             stop.set()
             watcher.join(timeout=2)
 
-    def _identity(self) -> FileIdentity | None:
-        try:
-            return file_identity(self.path)
-        except StoreAccessError:
-            return None
-
     def _reload(self) -> None:
         previous = self.snapshot
         try:
-            snap = read_snapshot(self.path, previous)
-        except StoreError as exc:  # half-written, invalid, unreadable: keep the last good reading
+            snap = self.source.read(previous)
+        except StoreError as exc:  # half-written, invalid, unreadable, busy: keep the last good reading
             self._warn(str(exc))
             return
         self.snapshot = snap
@@ -144,7 +140,7 @@ class _Watch:
         """Say on stderr what is watched (so a person knows it is waiting)."""
         snap = self.snapshot
         if snap is None:
-            what = "not a valid session file yet"
+            what = "not a valid session store yet"
         elif not snap.exists:
             what = "no such file yet, waiting for it"
         else:

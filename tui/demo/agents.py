@@ -1,9 +1,10 @@
 """Simulated chat bots driving coding agents, for ``session-tui --demo``.
 
-They write a session file through the real :class:`~tui.session.Manager` and
-:class:`~tui.session.SessionStoreJSON`, in a background thread, so the app
-sees the demo exactly as it sees a real bot: file, watcher, screen. No
-Textual here.
+They write a session store (a JSON file, or a base directory that gets
+tingly-box's SQLite database and transcripts) through the real
+:class:`~tui.session.Manager` and the store its :class:`~tui.session.Source`
+hands out, in a background thread, so the app sees the demo exactly as it
+sees a real bot: store, watcher, screen. No Textual here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from tui.session import Config, Manager, Message, SessionStoreJSON, Status
+from tui.session import Config, Manager, Message, Status, open_source
 
 CHATS = ("5302729479", "-1001947779410", "oc_7b169c846f218ab552fa82fbf86758bf", "C0VI7HVSZWK")
 AGENTS = ("claude", "tingly-box")
@@ -49,8 +50,10 @@ class _Clock:
 
 @dataclass
 class DemoAgents:
-    """Seed a session file with history, then keep agents working on it."""
+    """Seed a session store with history, then keep agents working on it."""
 
+    #: A JSON session file, or a base directory (then a SQLite store: ``db/tingly.db``
+    #: and ``remote/transcripts/``), as :func:`~tui.session.open_source` reads it.
     path: Path
     #: Seconds between simulated events (roughly).
     pace: float = 0.8
@@ -59,10 +62,13 @@ class DemoAgents:
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
-        """Seed the file (synchronously, so the app opens on data) and start the agents."""
+        """Seed the store (synchronously, so the app opens on data) and start the agents."""
         self._clock = _Clock()
         self._random = random.Random(self.seed)
-        store = SessionStoreJSON(self.path, clock=self._clock)
+        source = open_source(self.path)
+        #: Whether the store keeps a session's context (tingly-box's table has no column for it).
+        self._keeps_context = source.kind == "json"
+        store = source.store(clock=self._clock)
         self._manager = Manager(Config(timeout=timedelta(minutes=30)), store, clock=self._clock, background=False)
         self._seed_history()
         self._thread = threading.Thread(target=self._run, name="demo-agents", daemon=True)
@@ -146,4 +152,5 @@ class DemoAgents:
         request = rnd.choice(REQUESTS)
         manager.set_request(session.id, request)
         manager.append_message(session.id, Message("user", request))
-        manager.set_context(session.id, "platform", rnd.choice(("telegram", "feishu", "slack")))
+        if self._keeps_context:
+            manager.set_context(session.id, "platform", rnd.choice(("telegram", "feishu", "slack")))

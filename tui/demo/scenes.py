@@ -29,7 +29,7 @@ from textual.widgets import Input
 
 from tui.app.app import SessionApp
 from tui.app.state.tree_model import SessionRow
-from tui.session import SessionStoreJSON
+from tui.session import Manager
 
 from .fixtures import (
     NOW,
@@ -246,7 +246,8 @@ async def _bot_is_writing(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, SessionApp)
     original = app.path.read_bytes()
-    SessionStoreJSON(app.path).force_save()
+    with Manager(store=app.source.store(clock=lambda: NOW), clock=lambda: NOW, background=False) as ours:
+        ours.set_request(session_id(1), "a write of ours, so that versions are recorded")
     bot_rewrites(app.path, original)
 
 

@@ -36,6 +36,8 @@ from .errors import (
     StoreLockTimeout,
     UnsupportedVersionError,
 )
+from .footprint import Footprint, store_footprint
+from .gojson import plain_json
 from .gotime import GO_ZERO_TIME, format_time, parse_time
 from .ledger import Edit, EditKind, EditLedger, UndoneEdit
 from .json_source import JSONSource
@@ -48,6 +50,7 @@ from .sqlite import ContextNotStoredError, DatabaseBusyError, SessionStoreSQLite
 from .sqlite.reading import SQLiteReading
 from .sqlite.source import SQLiteSource
 from .stats import count_statuses, stat_summary
+from .stored import extra_fields, stored_object, stored_time
 from .status import LIVE_STATUSES, Status, parse_status
 from .store import SessionStore, SessionStoreJSON
 from .summary import SessionSummary, cleanup_candidates
@@ -80,6 +83,7 @@ __all__ = [
     "Edit",
     "EditKind",
     "EditLedger",
+    "Footprint",
     "JSONSource",
     "Manager",
     "Message",
@@ -108,6 +112,7 @@ __all__ = [
     "count_statuses",
     "default_path",
     "default_source",
+    "extra_fields",
     "format_age",
     "format_time",
     "open_source",
@@ -115,8 +120,12 @@ __all__ = [
     "parse_age",
     "parse_status",
     "parse_time",
+    "plain_json",
     "read_snapshot",
     "stat_summary",
+    "store_footprint",
     "store_locations",
+    "stored_object",
+    "stored_time",
     "watch_source",
 ]

@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .reading import Reading
-from .snapshot import Snapshot, read_snapshot
+from .errors import StoreAccessError
+from .snapshot import Snapshot, file_identity, read_snapshot
 from .source import SourceKind
 from .store import SessionStoreJSON
 
@@ -38,6 +39,15 @@ class JSONSource:
     def read(self, previous: Reading | None = None) -> Snapshot:
         """A :class:`Snapshot` of the file (see :func:`read_snapshot`)."""
         return read_snapshot(self.file, previous if isinstance(previous, Snapshot) else None)
+
+    def changed_since(self, reading: Reading) -> bool:
+        """Whether the file's identity (device, inode, size, mtime) differs from the one ``reading`` read."""
+        if not isinstance(reading, Snapshot) or reading.path != self.file:
+            return True
+        try:
+            return file_identity(self.file) != reading.identity
+        except StoreAccessError:
+            return True  # reading says why
 
     def watch_paths(self) -> list[Path]:
         """The file's directory, and its target's when the file is a symlink."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from .snapshot import Snapshot
+from .reading import Reading
 from .status import Status
 from .summary import SessionSummary
 
@@ -101,7 +101,7 @@ class EditLedger:
             self._edits[edit.session_id] = edit
         return edits
 
-    def check(self, snap: Snapshot) -> list[UndoneEdit]:
+    def check(self, snap: Reading) -> list[UndoneEdit]:
         """The recorded edits ``snap`` shows undone, in the order they were made.
 
         A close is undone when the session is there with any status but

@@ -40,6 +40,13 @@ class Source(Protocol):
         included); readings already handed out stay valid.
         """
 
+    def changed_since(self, reading: Reading) -> bool:
+        """Whether reading now might give something other than ``reading`` (cheap: a ``stat``).
+
+        For pollers that cannot afford a reading each time they look;
+        ``True`` when the source cannot tell cheaply (a new reading is cheap then).
+        """
+
     def watch_paths(self) -> list[Path]:
         """The directories to watch (not recursively); some may not exist yet."""
 

@@ -15,12 +15,10 @@ import re
 from datetime import datetime
 from typing import Any
 
-from tui.session import Message, Session, SessionSummary, format_time
-from tui.session.codec import SESSION_FIELDS
+from tui.session import Message, Session, SessionSummary, extra_fields, format_time, stored_time
 
 from .safe import printable
 
-_GO_KEYS = {key for key, *_ in SESSION_FIELDS}
 _BACKTICKS = re.compile("`+")
 # ASCII punctuation Markdown (CommonMark or GitHub's) may read as syntax inline.
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>#!|~&])")
@@ -44,16 +42,16 @@ def session_markdown(session: Session, summary: SessionSummary | None = None, no
         f"- **Agent:** {code(session.agent)}",
         f"- **Project:** {code(session.project)}",
         f"- **Permission mode:** {code(session.permission_mode)}",
-        f"- **Created:** {_time(session, 'CreatedAt', session.created_at)}",
-        f"- **Last activity:** {_time(session, 'LastActivity', session.last_activity)}",
-        f"- **Expires:** {'never (persistent)' if session.expires_at is None else _time(session, 'ExpiresAt', session.expires_at)}",
+        f"- **Created:** {_session_time(session, 'created_at', session.created_at)}",
+        f"- **Last activity:** {_session_time(session, 'last_activity', session.last_activity)}",
+        f"- **Expires:** {'never (persistent)' if session.expires_at is None else _session_time(session, 'expires_at', session.expires_at)}",
         f"- **Messages:** {'none (null)' if messages is None else len(messages)}",
     ]
     for title, text in (("Request", session.request), ("Response", session.response), ("Error", session.error)):
         if text:
             lines += ["", f"## {title}", "", *fenced(text)]
     lines += ["", "## Context", "", *fenced(_json(session.context), "json")]
-    extra = {k: v for k, v in (session._source or {}).items() if k not in _GO_KEYS}
+    extra = extra_fields(session)
     if extra:
         lines += ["", "## Other keys", "", *fenced(_json(extra), "json")]
     lines += ["", f"## Messages ({len(messages or ())})"]
@@ -93,12 +91,21 @@ def prose(text: str) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", printable(text).replace("\n", "\u2424"))
 
 
-def _time(obj: Session | Message, key: str, value: datetime | None) -> str:
-    """The time as stored in the file (nanoseconds and offset kept), or ``not set``."""
+def _time(obj: Message, key: str, value: datetime | None) -> str:
+    """The message's time as stored (nanoseconds and offset kept), or ``not set``."""
+    raw = (obj._source or {}).get(key)
+    return _shown(raw if isinstance(raw, str) else None, value)
+
+
+def _session_time(session: Session, attr: str, value: datetime | None) -> str:
+    """The session's time as its store holds it, or ``not set``."""
+    return _shown(stored_time(session, attr), value)
+
+
+def _shown(raw: str | None, value: datetime | None) -> str:
     if value is None:
         return "not set"
-    raw = (obj._source or {}).get(key)
-    return code(raw if isinstance(raw, str) else format_time(value))
+    return code(raw if raw is not None else format_time(value))
 
 
 def _json(value: Any) -> str:

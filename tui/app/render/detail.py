@@ -13,9 +13,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Span, Text
 
-from tui.session import Session, SessionSummary
-from tui.session.codec import MESSAGE_FIELDS, SESSION_FIELDS
-from tui.session.gojson import plain_json
+from tui.session import Session, SessionSummary, extra_fields, plain_json, stored_time
 from tui.text.safe import printable
 
 from .badges import BADGE_STYLES, badge_for, summary_badge
@@ -26,7 +24,6 @@ from .times import ago, expires_text, zoned_time
 MAX_TEXT = 4000
 
 Styles = Mapping[str, Style]
-_GO_KEYS = {key for key, *_ in SESSION_FIELDS}
 _json_highlighter = JSONHighlighter()
 
 
@@ -37,11 +34,11 @@ def cut(text: str, limit: int = MAX_TEXT) -> str:
     return f"{text[:limit]}\n… ({len(text) - limit:,} more characters)"
 
 
-def _time_cell(session: Session, key: str, value: datetime | None, now: datetime, styles: Styles) -> Text:
+def _time_cell(session: Session, attr: str, value: datetime | None, now: datetime, styles: Styles) -> Text:
     if value is None:
         return Text("not set", styles["dim"])
-    raw = (session._source or {}).get(key)
-    shown = raw if isinstance(raw, str) else value.isoformat()
+    raw = stored_time(session, attr)  # as stored: nanoseconds and offset kept
+    shown = raw if raw is not None else value.isoformat()
     # Relative, then in the screen's zone, then as stored (the file's own text).
     text = Text(f"{ago(value, now)}  {zoned_time(value, now)}")
     text.append(f"\nstored {one_line(shown)}", styles["dim"])
@@ -94,7 +91,7 @@ def session_detail(session: Session, summary: SessionSummary | None, now: dateti
     expires = Text(expires_text(session.expires_at, now))
     if session.expires_at is not None:
         expires.append(f"  {zoned_time(session.expires_at, now)}")
-        expires.append(f"\nstored {one_line(str((session._source or {}).get('ExpiresAt', '')))}", styles["dim"])
+        expires.append(f"\nstored {one_line(stored_time(session, 'expires_at') or '')}", styles["dim"])
 
     rows: list[tuple[str, Text | RenderableType]] = [
         ("ID", Text(one_line(session.id))),
@@ -107,8 +104,8 @@ def session_detail(session: Session, summary: SessionSummary | None, now: dateti
         ("Agent", Text(one_line(session.agent))),
         ("Project", Text(one_line(session.project))),
         ("Permission", Text(one_line(session.permission_mode) or "—", styles["dim"] if not session.permission_mode else "")),
-        ("Created", _time_cell(session, "CreatedAt", session.created_at, now, styles)),
-        ("Last active", _time_cell(session, "LastActivity", session.last_activity, now, styles)),
+        ("Created", _time_cell(session, "created_at", session.created_at, now, styles)),
+        ("Last active", _time_cell(session, "last_activity", session.last_activity, now, styles)),
         ("Expires", expires),
         ("Request", Text(printable(cut(session.request)) or "—")),
         ("Response", Text(printable(cut(session.response)) or "—")),
@@ -116,7 +113,7 @@ def session_detail(session: Session, summary: SessionSummary | None, now: dateti
     count = len(session.messages or ())
     rows.append(("Messages", Text(f"{count}" if session.messages is not None else "none (null)")))
     rows.append(("Context", pretty_json(session.context, styles) if session.context is not None else Text("null", styles["dim"])))
-    extra = {k: v for k, v in (session._source or {}).items() if k not in _GO_KEYS}
+    extra = extra_fields(session)
     if extra:
         rows.append(("Other keys", pretty_json(extra, styles)))
     for key, value in rows:
@@ -147,6 +144,3 @@ def chat_detail(chat_id: str, summaries: list[SessionSummary], now: datetime, st
     grid.add_row("Last active", Text(ago(latest, now)))
     return Group(grid)
 
-
-# Message keys this version knows, for showing the others.
-MESSAGE_KEYS = {key for key, *_ in MESSAGE_FIELDS}

@@ -3,7 +3,7 @@
 The summaries the tree holds have no response or history; decoding each
 session to look (tens of thousands, many messages each) would take seconds.
 Instead the search runs over each session's JSON bytes as they are in the
-file (:meth:`Snapshot.raw`), and only the sessions whose bytes match are
+file (a JSON reading's ``raw``), and only the sessions whose bytes match are
 decoded, to confirm the match is in one of the searched texts (not in a key
 like ``"Content"``, a time, or another field).
 
@@ -29,7 +29,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from tui.session import Snapshot
+from tui.session import Reading, Session, StoreError
 
 #: Characters JSON writers may escape (Go's encoder escapes the HTML ones too).
 _ESCAPED = frozenset('"\\<>&')
@@ -72,8 +72,15 @@ def texts_of(item: Any) -> Iterable[str]:
                         yield value
 
 
+def session_texts(session: Session) -> Iterable[str]:
+    """The texts of a decoded session the search looks in."""
+    yield from (session.request, session.response, session.error)
+    for message in session.messages or ():
+        yield from (message.content, message.summary)
+
+
 def search_texts(
-    snapshot: Snapshot,
+    snapshot: Reading,
     needle: str,
     *,
     only: Iterable[str] | None = None,
@@ -89,10 +96,22 @@ def search_texts(
     # find per session is twice as fast as an IGNORECASE regex over the bytes.)
     run = plain_run(needle).lower().encode("ascii")
     found = []
+    raw_of = getattr(snapshot, "raw", None)
+    if raw_of is None:  # a store without a session's bytes (SQLite): decode each
+        for count, session_id in enumerate(snapshot if only is None else only):
+            if count % CHECK_EVERY == 0 and cancelled():
+                return None
+            try:
+                session = snapshot.session(session_id)
+            except StoreError:
+                continue
+            if session is not None and any(folded in text.casefold() for text in session_texts(session)):
+                found.append(session_id)
+        return frozenset(found)
     for count, session_id in enumerate(snapshot if only is None else only):
         if count % CHECK_EVERY == 0 and cancelled():
             return None
-        raw = snapshot.raw(session_id)
+        raw = raw_of(session_id)
         if raw is None or (run and bytes(raw).lower().find(run) < 0):
             continue
         try:

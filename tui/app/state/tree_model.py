@@ -19,7 +19,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import NamedTuple
 
-from tui.session import LIVE_STATUSES, ChangeSet, SessionSummary, Snapshot
+from tui.session import LIVE_STATUSES, ChangeSet, Reading, SessionSummary
 
 from .attention import trouble
 from .classify import STALE, add_expiry, live_expiries, remove_expiry, shown_counts
@@ -86,7 +86,7 @@ class TreeModel:
 
     # -- loading ------------------------------------------------------------
 
-    def load(self, snapshot: Snapshot, now: datetime) -> None:
+    def load(self, snapshot: Reading, now: datetime) -> None:
         """Replace everything with the sessions of ``snapshot`` (marks of gone sessions drop)."""
         self.now = now
         self.summaries = {s.id: s for s in snapshot.summaries()}
@@ -111,7 +111,7 @@ class TreeModel:
         self.marked &= self.summaries.keys()
         self._refilter()
 
-    def apply(self, snapshot: Snapshot, changes: ChangeSet, now: datetime) -> None:
+    def apply(self, snapshot: Reading, changes: ChangeSet, now: datetime) -> None:
         """Apply a change set: touch only the sessions it names."""
         self._rerank(now)
         for session_id in changes.removed:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tui.session import UNKNOWN_WRITER, EditKind, EditLedger, Snapshot, UndoneEdit, WriterInfo
+from tui.session import UNKNOWN_WRITER, EditKind, EditLedger, Reading, UndoneEdit, WriterInfo
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class UndoTracker:
             self._returned[edit.session_id] = returned
             self._shown.pop(edit.session_id, None)
 
-    def observe(self, snapshot: Snapshot, started: float | None, now: datetime) -> bool:
+    def observe(self, snapshot: Reading, started: float | None, now: datetime) -> bool:
         """Take in a reading begun at monotonic time ``started``; True if the notice changed.
 
         ``started=None`` (not known): only the writer is noted, no edit is checked.

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.session import ChangeSet, Snapshot
+from tui.session import ChangeSet, Reading
 
 from ..render.rows import chat_row, session_row
 from ..state.attention import Alert, TroubleWatch
@@ -118,7 +118,7 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
 
     # -- data in ------------------------------------------------------------
 
-    def load(self, snapshot: Snapshot) -> None:
+    def load(self, snapshot: Reading) -> None:
         """Show ``snapshot`` from scratch (first load, or after an error)."""
         now = self._clock()
         self.model.load(snapshot, now)
@@ -127,7 +127,7 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         self._unseen.clear()
         self._after_change(keep=self.cursor, old_index=None)
 
-    def apply(self, snapshot: Snapshot, changes: ChangeSet) -> set[str]:
+    def apply(self, snapshot: Reading, changes: ChangeSet) -> set[str]:
         """Apply a change set in place; new and changed sessions flash.
 
         When no row moved on screen (a writer changed sessions elsewhere in

@@ -69,6 +69,10 @@ class SQLiteSource:
                 self._reader = SessionStoreSQLite(self.db_path, self.transcripts, busy_timeout=self.busy_timeout)
             return read_sqlite(self._reader, previous if isinstance(previous, SQLiteReading) else None, self._mirror)
 
+    def changed_since(self, reading: Reading) -> bool:
+        """Always ``True``: a reading with nothing new costs one ``PRAGMA data_version`` and a ``stat`` per transcript."""
+        return True
+
     def watch_paths(self) -> list[Path]:
         """The database's directory and the transcripts directory."""
         return list(dict.fromkeys((self.db_path.absolute().parent, self.transcripts.absolute())))
