@@ -156,3 +156,21 @@ def test_the_foreign_age_is_told_while_recent_and_never_negative(tmp_path: Path)
     assert tracker.foreign_age(NOW) == timedelta(0)
     tracker.observe(reading(tmp_path, WriterInfo()), None, NOW)  # ours only
     assert tracker.foreign_age(NOW) is None
+
+
+def test_a_store_that_cannot_tell_its_writer_still_shows_undone_edits(tmp_path: Path) -> None:
+    # A SQLite reading has no writer to tell (every writer there takes the database's lock).
+    from tui.session import Session, SessionStoreSQLite, SQLiteSource, Status
+
+    db = tmp_path / "db" / "tingly.db"
+    store = SessionStoreSQLite(db, clock=lambda: NOW)
+
+    store.set(SID, Session(id=SID, chat_id="c", status=Status.CLOSED, created_at=NOW, expires_at=NOW))
+    source = SQLiteSource(db)
+    tracker = UndoTracker()
+    tracker.edited(EditKind.CLOSE, [SID], NOW, 1.0)
+    store.set(SID, Session(id=SID, chat_id="c", status=Status.RUNNING, created_at=NOW, expires_at=NOW))
+    first = source.read()
+    assert first.writer is None
+    assert tracker.observe(first, 2.0, NOW)
+    assert [u.undone.session_id for u in tracker.undone] == [SID] and tracker.foreign_age(NOW) is None

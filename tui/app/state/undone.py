@@ -58,10 +58,11 @@ class UndoTracker:
 
         ``started=None`` (not known): only the writer is noted, no edit is checked.
         """
-        self.writer = snapshot.writer
+        # A store whose every writer takes its lock (SQLite) has no writer to tell.
+        self.writer = snapshot.writer if isinstance(snapshot.writer, WriterInfo) else UNKNOWN_WRITER
         if started is None or not len(self._ledger):
             return False
-        by_bot = snapshot.writer.foreign or snapshot.writer.recent(now)
+        by_bot = self.writer.foreign or self.writer.recent(now)
         changed = False
         for undone in self._ledger.check(snapshot):
             sid = undone.session_id
