@@ -210,21 +210,8 @@ class SessionStoreSQLite:
             if conn is None:
                 yield None
                 return
-            try:
-                conn.execute("BEGIN")
-            except sqlite3.Error as exc:
-                raise translate(exc, self.path, doing) from None
-            try:
+            with self._transaction(conn, "BEGIN", doing):
                 yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                try:
-                    conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass  # no transaction left to roll back
-                if isinstance(exc, sqlite3.Error):
-                    raise translate(exc, self.path, doing) from None
-                raise
 
     # -- writing ------------------------------------------------------------
 
@@ -374,21 +361,28 @@ class SessionStoreSQLite:
         with self._mutex:
             conn = self._connection(create=True)
             assert conn is not None
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise translate(exc, self.path, doing) from None
-            try:
+            with self._transaction(conn, "BEGIN IMMEDIATE", doing):
                 yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                try:
-                    conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass  # no transaction left to roll back
-                if isinstance(exc, sqlite3.Error):
-                    raise translate(exc, self.path, doing) from None
-                raise
+
+    @contextmanager
+    def _transaction(self, conn: sqlite3.Connection, begin: str, doing: str) -> Iterator[None]:
+        """``begin`` a transaction: committed if the body returns, else rolled back;
+        ``sqlite3`` errors raise as :class:`~tui.session.StoreError` subclasses naming ``doing``."""
+        try:
+            conn.execute(begin)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path, doing) from None
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # no transaction left to roll back
+            if isinstance(exc, sqlite3.Error):
+                raise translate(exc, self.path, doing) from None
+            raise
 
     def _update(self, conn: sqlite3.Connection, session_id: str, columns: dict[str, Any]) -> None:
         if columns:
