@@ -192,3 +192,19 @@ async def test_a_path_is_opened_as_a_source(base: Path) -> None:
             await quiesce(pilot)
     source = open_source(base)
     assert SessionApp(source).source is source
+
+
+def test_the_empty_screen_names_what_was_looked_for(tmp_path: Path) -> None:
+    from tui.app.render.empty import no_store_text
+    from tui.session import store_locations
+
+    both = no_store_text("sqlite", tmp_path / "db" / "tingly.db", store_locations(tmp_path)).plain
+    assert f"{tmp_path / 'bot_sessions.json'}" in both and f"{tmp_path / 'db' / 'tingly.db'}" in both
+    assert "tingly-box since July 2026" in both and "Found" not in both  # no .migrated file here
+    (tmp_path / "bot_sessions.json.migrated").write_text("{}")
+    assert f"Found {tmp_path / 'bot_sessions.json.migrated'}: the bot moved its sessions into the database." in \
+        no_store_text("sqlite", tmp_path / "db" / "tingly.db", store_locations(tmp_path)).plain
+    # A PATH given: only that store is named.
+    one = no_store_text("sqlite", tmp_path / "x.db", None).plain
+    assert one.startswith("No session database yet") and str(tmp_path / "x.db") in one and "bot_sessions" not in one
+    assert no_store_text("json", tmp_path / "s.json", None).plain.startswith(f"No session file yet\n\nLooked for {tmp_path / 's.json'}")
