@@ -25,7 +25,7 @@ from typing import Any
 from tui.app.app import SessionApp
 from tui.app.state.tree_model import SessionRow
 
-from .app import SIZE, Frames, _first_rows, _idle, _stop_writer, _wait, clock, screen_text
+from .app import SIZE, Frames, _first_rows, _idle, _stop_writer, _wait, screen_text
 from .timing import median, percentile
 
 
