@@ -6,6 +6,8 @@ that tests hold the library against an independent reading and writing.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import sqlite3
@@ -140,3 +142,40 @@ def transcript_line(content: str, timestamp: str = "2026-11-24T05:41:58.00000000
     return (
         f'{{"Role":"{role}","Content":"{content}","Summary":"","Timestamp":"{timestamp}"}}\n'.encode()
     )
+
+
+def driver_time(text: str) -> str:
+    """Go's RFC 3339 text as the SQLite driver writes the same instant (``T`` → space, ``Z`` → ``+00:00``)."""
+    return text.replace("T", " ", 1).replace("Z", "+00:00")
+
+
+def go_store(base: Path, doc: dict[str, Any]) -> Path:
+    """tingly-box's layout under ``base`` holding the sessions of a Go JSON document, as the bot's
+    import writes them (rows in driver time text, transcripts; no context); returns ``base``."""
+    rows = []
+    for sid, s in doc["items"].items():
+        rows.append(go_row(
+            sid, chat_id=s["ChatID"], agent=s["Agent"], project=s["Project"], status=s["Status"],
+            request=s["Request"], response=s["Response"], error=s["Error"], permission_mode=s["PermissionMode"],
+            created_at=driver_time(s["CreatedAt"]), last_activity=driver_time(s["LastActivity"]),
+            expires_at=driver_time(s["ExpiresAt"]),
+        ))
+        append_lines(base, sid, s["Messages"] or [])
+    go_database(base / "db" / "tingly.db", *rows)
+    return base
+
+
+def transcript(base: Path, session_id: str) -> Path:
+    """The transcript of a session (the fixtures' ids are plain: the key is the id)."""
+    return base / "remote" / "transcripts" / f"{session_id}.jsonl"
+
+
+def append_lines(base: Path, session_id: str, messages: list[dict[str, Any]]) -> None:
+    path = transcript(base, session_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        for message in messages:
+            os.write(fd, json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+    finally:
+        os.close(fd)

@@ -24,7 +24,7 @@ def tiny(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = dict(
         sizes=[(40, 3)], repeat=1, json_repeat=1, samples=2, first_screens=1,
         key_seconds=0.4, idle_key_seconds=0.0, directory=str(tmp_path / "files"),
-        foreign_size=(30, 3), foreign_writes=5,
+        foreign_size=(30, 3), foreign_writes=5, sqlite_sizes=[(40, 3)],
     )
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -35,7 +35,7 @@ def test_a_tiny_run_measures_every_family_and_reports_targets(tmp_path: Path) ->
     assert set(doc) >= {"machine", "settings", "measurements", "notes", "targets"}
     assert {"cpu", "cores", "python", "orjson", "textual"} <= set(doc["machine"])
     rows = doc["measurements"]
-    assert {row["family"] for row in rows} == {"library", "memory", "app", "foreign"}
+    assert {row["family"] for row in rows} == {"library", "memory", "app", "foreign", "sqlite"}
     for row in rows:
         assert set(row) == FIELDS
         assert row["file"] == ("30 × 3" if row["family"] == "foreign" else "40 × 3")
@@ -46,14 +46,18 @@ def test_a_tiny_run_measures_every_family_and_reports_targets(tmp_path: Path) ->
     for part in ("orjson.loads", "json.loads", "parse_snapshot", "read_snapshot", "list all summaries",
                  "close", "append", "peak memory", "first screen", "external write", "keystroke",
                  "SessionStoreJSON(path).list()", "get_or_load", "list_by_chat", "find_by", "stats",
-                 "lock-less writer's update (before", "lock-less writer's update (after"):
+                 "lock-less writer's update (before", "lock-less writer's update (after",
+                 "one close (Manager → SessionStoreSQLite", "a row upserted by another process → visible",
+                 "a transcript line appended by another process → visible"):
         assert part in names, part
     targeted = [row for row in rows if row["met"] is not None]
     assert len(targeted) == doc["targets"]["met"] + doc["targets"]["missed"]
     # SPEC §4's targets that apply to any file: open (twice), close (largest file, twice),
     # memory (three times), external write, keystroke p99, the public API (list, get_or_load,
-    # list_by_chat, find_by, stats), SPEC §6's drop rate.
-    assert len(targeted) == 15
+    # list_by_chat, find_by, stats), SPEC §6's drop rate; SPEC §7's four on the SQLite store
+    # (first screen, one close, a row and a transcript line on screen).
+    assert len(targeted) == 19
+    assert sum(row["met"] is not None for row in rows if row["family"] == "sqlite") == 4
     json.dumps(doc)  # plain data
     text = markdown([Measurement(**row) for row in rows], doc["machine"], doc["notes"])
     assert "| Measurement | File | Median | Ratio |" in text
@@ -82,7 +86,7 @@ def test_sizes_parse() -> None:
         parse_sizes("ten by two")
     with pytest.raises(SystemExit):
         cli.main(["--sizes", "nope"])
-    assert set(FAMILIES) == {"library", "edits", "memory", "app", "foreign"}
+    assert set(FAMILIES) == {"library", "edits", "memory", "app", "foreign", "sqlite"}
 
 
 def test_files_are_generated_once_per_size(tmp_path: Path) -> None:
@@ -93,6 +97,12 @@ def test_files_are_generated_once_per_size(tmp_path: Path) -> None:
         assert copy.read_bytes() == first.path.read_bytes()
         files.discard(copy)
         assert not copy.exists() and first.path.exists()
+        store = files.get_sqlite(10, 2)
+        assert files.get_sqlite(10, 2) is store and (store.path / "db" / "tingly.db").is_file()
+        base = files.scratch_sqlite(store, "y")
+        assert (base / "db" / "tingly.db").read_bytes() == (store.path / "db" / "tingly.db").read_bytes()
+        files.discard(base)
+        assert not base.exists() and store.path.exists()
 
 
 def test_timing_helpers() -> None:

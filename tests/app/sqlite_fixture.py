@@ -13,56 +13,21 @@ Run as a script, this is the other process:
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlitefiles import COLUMNS, go_database, go_row, upsert  # noqa: E402
+from sqlitefiles import COLUMNS, append_lines, go_store, upsert  # noqa: E402
+
+#: The app's tests call it by this name.
+sqlite_store = go_store
 
 HERE = Path(__file__).resolve()
-DB, TRANSCRIPTS = Path("db") / "tingly.db", Path("remote") / "transcripts"
-
-
-def driver_time(text: str) -> str:
-    """Go's RFC 3339 text as the SQLite driver writes the same instant (``T`` → space, ``Z`` → ``+00:00``)."""
-    return text.replace("T", " ", 1).replace("Z", "+00:00")
-
-
-def sqlite_store(base: Path, doc: dict[str, Any]) -> Path:
-    """tingly-box's layout under ``base`` holding the sessions of a fixture document; returns ``base``."""
-    rows = []
-    for sid, s in doc["items"].items():
-        rows.append(go_row(
-            sid, chat_id=s["ChatID"], agent=s["Agent"], project=s["Project"], status=s["Status"],
-            request=s["Request"], response=s["Response"], error=s["Error"], permission_mode=s["PermissionMode"],
-            created_at=driver_time(s["CreatedAt"]), last_activity=driver_time(s["LastActivity"]),
-            expires_at=driver_time(s["ExpiresAt"]),
-        ))
-        append_lines(base, sid, s["Messages"] or [])
-    go_database(base / DB, *rows)
-    return base
-
-
-def transcript(base: Path, session_id: str) -> Path:
-    """The transcript of a session (the fixtures' ids are plain: the key is the id)."""
-    return base / TRANSCRIPTS / f"{session_id}.jsonl"
-
-
-def append_lines(base: Path, session_id: str, messages: list[dict[str, Any]]) -> None:
-    path = transcript(base, session_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    try:
-        for message in messages:
-            os.write(fd, json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
-    finally:
-        os.close(fd)
+DB = Path("db") / "tingly.db"
 
 
 def now_text() -> str:
@@ -82,8 +47,15 @@ def main(base: Path, op: str, *args: str) -> None:
         upsert(conn, {name: row[name] for name in COLUMNS})
     elif op == "hold":
         conn.execute("PRAGMA locking_mode=EXCLUSIVE")
-        conn.execute("BEGIN EXCLUSIVE")
-        conn.execute("UPDATE remote_sessions SET error = error")
+        for attempt in range(100):  # until the last reader's connection is closed
+            try:
+                conn.execute("BEGIN EXCLUSIVE")
+                conn.execute("UPDATE remote_sessions SET error = error")
+                break
+            except sqlite3.OperationalError:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                time.sleep(0.1)
         print("locked", flush=True)
         sys.stdin.read()
         conn.execute("COMMIT")

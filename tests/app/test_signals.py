@@ -25,14 +25,16 @@ RESTORED = (b"\x1b[?1049l", b"\x1b[?1000l", b"\x1b[?1003l", b"\x1b[?25h")
 class DemoInTerminal:
     """``python -m tui --demo`` on a pty it has as its controlling terminal."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, *options: str) -> None:
         self.tmp = tmp
+        #: What the demo's agents write, inside its folder.
+        self.store = Path("db/tingly.db") if "--sqlite" in options else Path("bot_sessions.json")
         self.controller, terminal = pty.openpty()
         fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
         env.update(TMPDIR=str(tmp), TERM="xterm-256color")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tui", "--demo"],
+            [sys.executable, "-m", "tui", "--demo", *options],
             stdin=terminal, stdout=terminal, stderr=terminal, env=env,
             start_new_session=True, preexec_fn=_take_controlling_terminal,
         )
@@ -60,7 +62,7 @@ class DemoInTerminal:
         while time.monotonic() < deadline:
             folders = self.demo_folders()
             drawn = b"\x1b[?1049h" in self.output and b"Sessions" in self.output
-            if drawn and folders and (folders[0] / "bot_sessions.json").exists():
+            if drawn and folders and (folders[0] / self.store).exists():
                 time.sleep(0.5)  # the agents are at work
                 return
             assert self.process.poll() is None, bytes(self.output[-2000:])
@@ -165,3 +167,21 @@ def test_an_exit_that_does_not_come_is_forced_after_the_grace_time_with_the_clea
     assert marker.read_text() == "cleaned"
     for sequence in RESTORED:
         assert sequence in err  # written to stderr, where Textual draws
+
+
+def test_the_sqlite_demo_runs_its_agents_on_a_database_and_shows_them(tmp_path: Path) -> None:
+    demo = DemoInTerminal(tmp_path, "--sqlite")
+    try:
+        demo.wait_drawn()
+        folder = demo.demo_folders()[0]
+        assert (folder / "remote" / "transcripts").is_dir() and not (folder / "bot_sessions.json").exists()
+        # The seeded sessions are drawn from the database (the stale one's chat, among others).
+        deadline = time.monotonic() + 30
+        while b"-1001947779410" not in demo.output and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert b"-1001947779410" in demo.output
+        os.write(demo.controller, b"q")
+        demo.wait_exit(timeout=10)
+        assert demo.process.returncode == 0 and demo.demo_folders() == []
+    finally:
+        demo.close()

@@ -10,11 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.tools.synthetic import write_file
+from tui.tools.synthetic_sqlite import write_sqlite
 
 #: Sessions × messages of a full run: SPEC §4's library sizes and the UI's scale.
 FULL_SIZES = ((1_000, 30), (10_000, 30), (50_000, 2))
 #: A CI smoke run: the same shapes, small.
 QUICK_SIZES = ((200, 30), (1_000, 30), (5_000, 2))
+
+#: The SQLite stores (SPEC §7's targets are at 10k × 30).
+SQLITE_FULL_SIZES = ((10_000, 30),)
+SQLITE_QUICK_SIZES = ((1_000, 30),)
 
 SEED = 6
 
@@ -56,6 +61,7 @@ class FileCache:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.keep = keep
         self._files: dict[tuple[int, int], BenchFile] = {}
+        self._stores: dict[tuple[int, int], BenchFile] = {}
         self._copies = 0
 
     def get(self, sessions: int, messages: int) -> BenchFile:
@@ -67,6 +73,25 @@ class FileCache:
             size = write_file(path, sessions, messages, seed=SEED, overwrite=True)
             found = self._files[key] = BenchFile(sessions, messages, path, size)
         return found
+
+    def get_sqlite(self, sessions: int, messages: int) -> BenchFile:
+        """The pristine SQLite store of this size (a base directory: db/tingly.db and transcripts). Do not modify it."""
+        key = (sessions, messages)
+        found = self._stores.get(key)
+        if found is None:
+            path = self.directory / f"sqlite-{sessions}x{messages}"
+            size = write_sqlite(path, sessions, messages, seed=SEED, overwrite=True)
+            found = self._stores[key] = BenchFile(sessions, messages, path, size)
+        return found
+
+    def scratch_sqlite(self, source: BenchFile, name: str) -> Path:
+        """A fresh copy of a SQLite store's base directory (for measurements that write); :meth:`discard` it."""
+        self._copies += 1
+        directory = self.directory / f"scratch-{self._copies}-{name}"
+        directory.mkdir()
+        target = directory / "base"
+        shutil.copytree(source.path, target)
+        return target
 
     def scratch(self, source: BenchFile, name: str) -> Path:
         """A fresh copy of ``source`` in its own directory (for measurements that write)."""

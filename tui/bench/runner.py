@@ -5,16 +5,16 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import child
-from .files import FULL_SIZES, QUICK_SIZES, BenchFile, FileCache
+from .files import FULL_SIZES, QUICK_SIZES, SQLITE_FULL_SIZES, SQLITE_QUICK_SIZES, BenchFile, FileCache
 from .library import measure_edits, measure_open, measure_public_api, measure_reload
 from .report import Measurement, document, machine, progress, ratio
 from .timing import median
 
-FAMILIES = ("library", "edits", "memory", "app", "foreign")
+FAMILIES = ("library", "edits", "memory", "app", "foreign", "sqlite")
 
 #: SPEC §4 targets.
 OPEN_RATIO = 1.25
@@ -26,6 +26,10 @@ KEY_P99_SECONDS = 0.100
 MEMORY_RATIO = 3.0
 #: SPEC §6: of 100 writes next to a writer that takes no lock, at most this many drop one of its updates.
 DROPS_PER_100 = 1.0
+#: SPEC §7 targets on the SQLite store (absolute: seconds).
+SQLITE_FIRST_SCREEN_SECONDS = 1.0
+SQLITE_CLOSE_SECONDS = 0.010
+SQLITE_VISIBLE_SECONDS = 0.100
 #: Below this size (bytes) library timings are repeated more (see ``Settings.small_file_factor``).
 SMALL_FILE = 50_000_000
 
@@ -52,6 +56,8 @@ class Settings:
     #: The file and the number of writes of the "foreign" family (SPEC §6: 500 × 20, a bot writing every 20 ms).
     foreign_size: tuple[int, int] = (500, 20)
     foreign_writes: int = 100
+    #: Sessions × messages of the SQLite stores measured (family "sqlite").
+    sqlite_sizes: list[tuple[int, int]] = field(default_factory=lambda: list(SQLITE_FULL_SIZES))
     directory: str | None = None
     keep: bool = False
 
@@ -66,7 +72,7 @@ class Settings:
         values: dict[str, Any] = dict(
             sizes=list(QUICK_SIZES), repeat=2, json_repeat=1, samples=3, first_screens=1,
             key_seconds=1.0, idle_key_seconds=0.0, small_file_factor=1,
-            foreign_size=(200, 10), foreign_writes=30,
+            foreign_size=(200, 10), foreign_writes=30, sqlite_sizes=list(SQLITE_QUICK_SIZES),
         )
         values.update(overrides)
         return cls(**values)
@@ -80,10 +86,11 @@ def run(settings: Settings) -> dict[str, Any]:
     started = time.monotonic()
     with FileCache(settings.directory, keep=settings.keep) as files:
         bench_files = []
-        for sessions, messages in settings.sizes:
+        # The JSON files, for the families that measure them.
+        for sessions, messages in settings.sizes if set(settings.families) - {"foreign", "sqlite"} else ():
             progress(f"generating {sessions:,} × {messages} …")
             bench_files.append(files.get(sessions, messages))
-        largest = max(bench_files, key=lambda f: f.size)
+        largest = max(bench_files, key=lambda f: f.size, default=None)
         for bf in bench_files:
             progress(f"{bf.label} ({bf.size / 1e6:.1f} MB)")
             rows.extend(measure_file(bf, files, settings, largest=bf is largest, notes=notes))
@@ -91,6 +98,12 @@ def run(settings: Settings) -> dict[str, Any]:
             sessions, messages = settings.foreign_size
             progress(f"foreign: a lock-less writer rewriting {sessions:,} × {messages} every 20 ms …")
             rows.extend(_guarded(lambda: measure_foreign(files, settings), "foreign", notes))
+        if "sqlite" in settings.families:
+            for sessions, messages in settings.sqlite_sizes:
+                progress(f"sqlite: generating {sessions:,} × {messages} …")
+                store = files.get_sqlite(sessions, messages)
+                progress(f"sqlite: {store.label}: first screen, one close, a row and a line from another process …")
+                rows.extend(_guarded(lambda: measure_sqlite(store, files, settings), f"sqlite {store.label}", notes))
     settings_doc = dict(vars(settings))
     settings_doc["seconds"] = round(time.monotonic() - started, 1)
     return document(rows, info, settings_doc, notes)
@@ -278,4 +291,38 @@ def measure_app(
     if bf.size >= SMALL_FILE:  # below, the app's own ~50 MB (Textual, Rich) dominates the ratio
         row.check(MEMORY_RATIO)
     rows.append(row)
+    return rows
+
+
+def measure_sqlite(bf: BenchFile, files: FileCache, settings: Settings) -> list[Measurement]:
+    """SPEC §7's targets on a SQLite store: first screen, one close, a row and a line from another process on screen."""
+    from .sqlite_app import closes
+
+    size = dict(width=settings.width, height=settings.height)
+    base = files.scratch_sqlite(bf, "sqlite")
+    try:
+        screens = [child.run("app", "first_screen", path=str(base), **size)["seconds"] for _ in range(settings.first_screens)]
+        close_times = closes(base, max(settings.repeat * 3, 5))
+        changes = child.run("sqlite_app", "changes", path=str(base), samples=settings.samples, **size)
+    finally:
+        files.discard(base)
+    rows = [
+        Measurement(
+            "sqlite", "first screen (App start → first rows drawn)", bf.label, bf.size, median(screens),
+            samples=len(screens), extra={"runs": screens},
+        ).check(SQLITE_FIRST_SCREEN_SECONDS, on="value"),
+        Measurement(
+            "sqlite", "one close (Manager → SessionStoreSQLite, one transaction)", bf.label, bf.size,
+            median(close_times), samples=len(close_times), extra={"max": max(close_times)},
+        ).check(SQLITE_CLOSE_SECONDS, on="value"),
+    ]
+    for kind, name in (("row", "a row upserted by another process → visible"),
+                       ("line", "a transcript line appended by another process → visible")):
+        result = changes[kind]
+        rows.append(
+            Measurement(
+                "sqlite", f"{name}, median", bf.label, bf.size, result["median"], samples=result["samples"],
+                extra={"p95": result["p95"], "values": result["values"]},
+            ).check(SQLITE_VISIBLE_SECONDS, on="value")
+        )
     return rows

@@ -52,7 +52,7 @@ SHOWN_MATCHES = 5
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``close`` and ``delete``."""
-    parser.add_argument("words", nargs="+", metavar="[PATH] ID", help="the session file, then session ids")
+    parser.add_argument("words", nargs="+", metavar="[PATH] ID", help="the session store (see below), then session ids")
     add_verify(parser)
 
 

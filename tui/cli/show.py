@@ -41,7 +41,7 @@ that stays locked."""
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``show``."""
-    parser.add_argument("words", nargs="+", metavar="[PATH] ID", help="the session file, then a session id")
+    parser.add_argument("words", nargs="+", metavar="[PATH] ID", help="the session store (see below), then a session id")
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print the session as stored, as one JSON object")
     form.add_argument("--markdown", action="store_true", help="print the session as a Markdown document")

@@ -29,7 +29,7 @@ from textual.widgets import Input
 
 from tui.app.app import SessionApp
 from tui.app.state.tree_model import SessionRow
-from tui.session import Manager
+from tui.session import Manager, default_path, store_locations
 
 from .fixtures import (
     NOW,
@@ -72,6 +72,11 @@ class Scene:
     options: Mapping[str, object] = field(default_factory=dict)
     #: Drives the app from its first screen to the state to capture.
     prepare: Prepare = _nothing
+    #: Started with no PATH, the scene's folder standing for ``~/.tingly-box``: the app
+    #: opens the default store there (SPEC §7) and its empty screen names both stores.
+    no_path: bool = False
+    #: Other files in the folder before the app starts (name → text).
+    files: Mapping[str, str] = field(default_factory=dict)
 
     def make_app(self, folder: Path) -> SessionApp:
         """Write the scene's file into ``folder`` and build the app on it, frozen.
@@ -84,7 +89,15 @@ class Scene:
             write(folder / FILE_NAME, contents())
         elif isinstance(contents, str):
             (folder / FILE_NAME).write_text(contents, encoding="utf-8")
-        app = SessionApp(Path(FILE_NAME), clock=lambda: NOW, watch=False, **self.options)  # type: ignore[arg-type]
+        for name, text in self.files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        if self.no_path:
+            base = Path(".")
+            app = SessionApp(
+                default_path(base), locations=store_locations(base), clock=lambda: NOW, watch=False, **self.options  # type: ignore[arg-type]
+            )
+        else:
+            app = SessionApp(Path(FILE_NAME), clock=lambda: NOW, watch=False, **self.options)  # type: ignore[arg-type]
         app.title = f"session-tui — {self.title}"
         app.animation_level = "none"
         return app
@@ -316,6 +329,13 @@ SCENES: tuple[Scene, ...] = (
         prepare=_long_message_expanded,
     ),
     Scene("empty", "no session file yet", None),
+    Scene(
+        "no-store",
+        "no PATH and no store yet: both stores named, the bot's .migrated file found",
+        None,
+        no_path=True,
+        files={"bot_sessions.json.migrated": "{}"},
+    ),
     Scene("invalid-file", "the file became invalid: the last good view stays", prepare=_becomes_invalid),
     Scene("unreadable-file", "a file that was never valid", BROKEN_JSON),
     Scene("help", "help: keys and badges", prepare=_help),
