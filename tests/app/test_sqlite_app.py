@@ -56,9 +56,11 @@ async def test_the_tree_and_the_detail_come_from_the_database(base: Path) -> Non
         assert model.summaries[session_id(1)].message_count == 2  # counted from the transcript
         await select(pilot, app, 1)
         detail = widget_text(pilot, app.detail)
-        # Times as the driver stored them (nanoseconds, offset), not as Python prints them.
-        assert "Created     10m ago  2026-11-24 11:50:00.000000123+00:00" in detail, detail
-        assert "Expires     expires in 20m  2026-11-24 12:20:00.000000123+00:00" in detail, detail
+        # Times in the app's zone, each with the text the driver stored (nanoseconds, offset).
+        assert "Created     10m ago  2026-11-24 11:50:00" in detail, detail
+        assert "stored 2026-11-24 11:50:00.000000123+00:00" in detail, detail
+        assert "Expires     expires in 20m  2026-11-24 12:20:00" in detail, detail
+        assert "stored 2026-11-24 12:20:00.000000123+00:00" in detail, detail
         # Every column is a known field: none is listed as an unknown key.
         assert "Other keys" not in detail and "chat_id" not in detail
         messages = widget_text(pilot, app.messages_view)

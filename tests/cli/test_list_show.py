@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from clifiles import (
     STALE_RUNNING,
     TWIN_A,
     UNKNOWN,
+    session,
 )
 from hostile import (
     BIG,
@@ -34,7 +36,7 @@ from hostile import (
     write_hostile,
 )
 from markdown_it import MarkdownIt
-from rawfiles import expected_time, read_items
+from rawfiles import expected_time, go_document, read_items, write_json
 
 from tui.cli.main import main
 
@@ -60,6 +62,18 @@ def json_lines(text: str) -> list[dict[str, Any]]:
 
 
 # -- list --------------------------------------------------------------------
+
+
+def test_list_right_aligns_the_idle_time_so_ago_lines_up(cli, tmp_path: Path) -> None:
+    doc = go_document(
+        session("a0000001-0000-4000-8000-000000000001", "running", timedelta(hours=3)),
+        session("a0000002-0000-4000-8000-000000000002", "running", timedelta(hours=15)),
+    )
+    result = cli("list", write_json(tmp_path / "s.json", doc))
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert [re.search(r"\d+h ago", line).group() for line in lines] == ["3h ago", "15h ago"]
+    assert len({line.index(" ago ") for line in lines}) == 1
 
 
 def test_list_is_one_aligned_line_per_session_most_recent_first(cli, sessions_file: Path) -> None:

@@ -57,7 +57,7 @@ def run(options: argparse.Namespace) -> int:
         for summary in summaries:
             print(dumps_json(session_object(summary)))
     else:
-        for line in table(list_rows(summaries, now)):
+        for line in table(list_rows(summaries, now), right=(2,)):  # "5m ago" under "12m ago"
             print(line)
     return 0
 
