@@ -25,6 +25,7 @@ from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError
 from .filelock import lock_path_for
 from .gcpause import gc_paused
 from .gotime import format_time
+from .identity import FileIdentity, file_identity  # noqa: F401 - file_identity: still importable from here
 from .gojson import encode_key, encode_session_bytes
 from .jsonbytes import loads_exact
 from .incremental import reparse
@@ -62,30 +63,6 @@ class ChangeSet:
 
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed)
-
-
-@dataclass(frozen=True, slots=True)
-class FileIdentity:
-    """What a cheap ``stat`` tells about a file version."""
-
-    device: int
-    inode: int
-    size: int
-    mtime_ns: int
-
-    @classmethod
-    def of(cls, st: os.stat_result) -> FileIdentity:
-        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def file_identity(path: Path) -> FileIdentity | None:
-    """The identity of the file at ``path`` now, or ``None`` if there is none."""
-    try:
-        return FileIdentity.of(os.stat(path))
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except OSError as exc:
-        raise StoreAccessError(f"{path}: cannot stat: {exc.strerror}") from None
 
 
 class Snapshot:
