@@ -99,7 +99,7 @@ def reparse(data: bytes, previous: PreviousReading) -> Reparsed | None:
     """The new document's head, spans and summaries, and ids added/changed/removed; or ``None``.
 
     ``previous`` must be a reading of the canonical layout (every snapshot
-    with sessions is: see :func:`~tui.session.layout.render`). ``None`` means
+    with sessions is: see :func:`~tui.session.layout.join_items`). ``None`` means
     "parse the whole file" (a layout change, a duplicate key, a bad session).
     """
     old = previous.data

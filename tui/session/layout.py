@@ -164,7 +164,7 @@ def decode_key(raw: bytes) -> str:
     return key
 
 
-def render(
+def join_items(
     version: int,
     items: Iterable[tuple[str, bytes | memoryview]],
     updated: bytes,

@@ -29,7 +29,7 @@ from .identity import FileIdentity, file_identity  # noqa: F401 - file_identity:
 from .gojson import encode_key, encode_session_bytes
 from .jsonbytes import loads_exact
 from .incremental import reparse
-from .layout import ItemsSplit, is_items_placeholder, render, split_items
+from .layout import ItemsSplit, is_items_placeholder, join_items, split_items
 from .model import Session
 from .stats import count_statuses
 from .summary import SessionSummary, summarize, usual_summary
@@ -266,7 +266,7 @@ class Snapshot:
                     start, end = self._entries[session_id]
                     yield session_id, view[start:end]
 
-        data, spans = render(
+        data, spans = join_items(
             SUPPORTED_VERSION, values(), encode_key(format_time(updated)), self.extras, newline=newline
         )
         entries = {sid: (start, end) for sid, start, end in spans}
@@ -585,10 +585,10 @@ def _parse_whole(
         raise CorruptStoreError(f"{path}: {exc}") from None
     if newline != b"\n":
         encoded = [(sid, value.replace(b"\n", newline)) for sid, value in encoded]
-    canonical, _ = render(SUPPORTED_VERSION, encoded, b'""', {}, newline=newline)
+    canonical, _ = join_items(SUPPORTED_VERSION, encoded, b'""', {}, newline=newline)
     split = split_items(canonical)
     parsed = None if split is None else _parse_split(canonical, split, path, previous, locate=False, kept=kept)
-    if parsed is None:  # pragma: no cover - render() always writes the split layout
+    if parsed is None:  # pragma: no cover - join_items() always writes the split layout
         raise CorruptStoreError(f"{path}: internal error: cannot re-encode the file")
     return canonical, (top, parsed[1], parsed[2], parsed[3], parsed[4])
 
