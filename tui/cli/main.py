@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="session-tui",
-        description="Watch coding-agent sessions live and clean up stale ones.",
+        description="Watch coding-agent sessions as they change and clean up stale ones.",
         epilog=(
             "commands (no UI): stats, cleanup, close, delete, generate, list, show, watch; "
             "see 'session-tui COMMAND --help'"

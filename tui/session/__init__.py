@@ -49,7 +49,7 @@ from .source import Source, SourceKind
 from .sqlite import ContextNotStoredError, DatabaseBusyError, SessionStoreSQLite
 from .sqlite.reading import SQLiteReading
 from .sqlite.source import SQLiteSource
-from .stats import count_statuses, stat_summary
+from .stats import count_statuses, status_stats
 from .stored import extra_fields, stored_object, stored_time
 from .status import LIVE_STATUSES, Status, parse_status
 from .store import SessionStore, SessionStoreJSON
@@ -122,7 +122,7 @@ __all__ = [
     "parse_time",
     "plain_json",
     "read_snapshot",
-    "stat_summary",
+    "status_stats",
     "store_footprint",
     "store_locations",
     "stored_object",

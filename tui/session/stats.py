@@ -24,7 +24,7 @@ def count_statuses(statuses: Iterable[Status | str]) -> dict[str, int]:
     return result
 
 
-def stat_summary(statuses: Iterable[Status | str]) -> dict[str, int]:
+def status_stats(statuses: Iterable[Status | str]) -> dict[str, int]:
     """The status part of ``get_stats``: ``active`` is the number running."""
     counts = count_statuses(statuses)
     return {
