@@ -73,7 +73,7 @@ class Snapshot:
     """
 
     __slots__ = (
-        "path", "data", "exists", "version", "updated", "extras", "identity", "changes", "newline", "writer",
+        "path", "data", "exists", "updated", "extras", "identity", "changes", "newline", "writer",
         "_entries", "_summaries", "_odd_ids", "_warnings", "_parsed",
     )
 
@@ -99,7 +99,6 @@ class Snapshot:
         self.data = data
         #: False when the file did not exist (the snapshot is then empty).
         self.exists = exists
-        self.version = SUPPORTED_VERSION
         #: The file's ``updated`` time.
         self.updated = updated
         #: Top-level keys this version does not know, kept for writing back.

@@ -7,9 +7,6 @@ from collections.abc import Iterable
 
 from .status import Status
 
-#: Keys of :meth:`Manager.get_stats` that count statuses.
-STAT_KEYS = ("total", "active", "completed", "failed", "closed", "pending", "expired")
-
 
 def count_statuses(statuses: Iterable[Status | str]) -> dict[str, int]:
     """Counts per status value plus ``total``; all six known statuses always present.
