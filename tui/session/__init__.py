@@ -38,7 +38,7 @@ from .errors import (
 )
 from .footprint import Footprint, store_footprint
 from .gojson import plain_json
-from .gotime import GO_ZERO_TIME, format_time, parse_time
+from .gotime import GO_ZERO_TIME, Clock, format_time, parse_time
 from .ledger import Edit, EditKind, EditLedger, UndoneEdit
 from .json_source import JSONSource
 from .manager import Manager
@@ -76,6 +76,7 @@ __all__ = [
     "LIVE_STATUSES",
     "BatchSessionStore",
     "ChangeSet",
+    "Clock",
     "Config",
     "ContextNotStoredError",
     "CorruptStoreError",
