@@ -9,9 +9,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tui.session import Reading, SourceKind, store_footprint
+from tui.text import plural
 
 from .args import STORE_RULE, add_path, require_file, session_source
-from .output import cell, dumps_json, error_line, human_time, plural, table, utc
+from .output import cell, dumps_json, error_line, human_time, table, utc
 
 HELP = "Count the sessions of a session store by status."
 EPILOG = STORE_RULE + """
