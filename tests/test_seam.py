@@ -22,7 +22,7 @@ STORE_NEUTRAL = frozenset({
     "store_locations", "StoreLocations", "watch_source", "Manager", "SessionStore", "BatchSessionStore",
     # the data model
     "Session", "SessionSummary", "Message", "Config", "Status", "LIVE_STATUSES", "parse_status",
-    "cleanup_candidates", "count_statuses", "stat_summary",
+    "cleanup_candidates", "count_statuses", "status_stats",
     # times and ages
     "format_age", "parse_age", "format_time", "parse_time", "GO_ZERO_TIME",
     # a session as its store holds it, and the store's size (any store)

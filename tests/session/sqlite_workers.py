@@ -122,15 +122,7 @@ def cmd_go(args: dict[str, Any]) -> dict[str, Any]:
                 f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in names if n != 'id')}",
                 [row[n] for n in names],
             )
-            line = json.dumps(
-                {"Role": "assistant", "Content": f"go:{sid}:{rounds}", "Summary": "", "Timestamp": "2026-11-24T05:41:58.5Z"},
-                separators=(",", ":"),
-            ).encode() + b"\n"
-            fd = os.open(transcripts / f"{_key(sid)}.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, line)
-            finally:
-                os.close(fd)
+            _append_line(transcripts, sid, f"go:{sid}:{rounds}")
             appended += 1
         time.sleep(0.001)
     conn.close()
@@ -148,17 +140,22 @@ def _append_only(args: dict[str, Any], transcripts: Path, started: float, counts
     while not os.path.exists(args["stop"]) and time.monotonic() - started < WALL_LIMIT:
         for sid in args["append_only"]:
             n += 1
-            line = json.dumps(
-                {"Role": "assistant", "Content": f"go:{sid}:{n}", "Summary": "", "Timestamp": "2026-11-24T05:41:58.5Z"},
-                separators=(",", ":"),
-            ).encode() + b"\n"
-            fd = os.open(transcripts / f"{_key(sid)}.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, line)
-            finally:
-                os.close(fd)
+            _append_line(transcripts, sid, f"go:{sid}:{n}")
             counts[sid] = counts.get(sid, 0) + 1
         time.sleep(0.005)
+
+
+def _append_line(transcripts: Path, sid: str, content: str) -> None:
+    """One assistant message appended to a session's transcript, as the bot writes it (one ``write``)."""
+    line = json.dumps(
+        {"Role": "assistant", "Content": content, "Summary": "", "Timestamp": "2026-11-24T05:41:58.5Z"},
+        separators=(",", ":"),
+    ).encode() + b"\n"
+    fd = os.open(transcripts / f"{_key(sid)}.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
 
 
 COMMANDS = {"ours": cmd_ours, "go": cmd_go}

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import random
-import select
 import signal
 import subprocess
 import sys
@@ -25,6 +24,8 @@ import traceback
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+from tui.tools import processes
 
 WORKERS = Path(__file__).resolve()
 
@@ -46,17 +47,10 @@ def start(command: str, args: dict[str, Any], **popen: Any) -> subprocess.Popen[
 
 def finish(proc: subprocess.Popen[str], timeout: float = 120.0) -> dict[str, Any]:
     """Wait for a worker and return its report; fail with its stderr if it failed."""
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        raise AssertionError(f"worker did not finish within {timeout}s; stderr:\n{err}") from None
-    if proc.returncode != 0:
-        raise AssertionError(f"worker failed with status {proc.returncode}; stderr:\n{err}")
+    out = processes.finish(proc, timeout, "worker")
     lines = out.strip().splitlines()
     if not lines:
-        raise AssertionError(f"worker printed no report; stderr:\n{err}")
+        raise AssertionError("worker printed no report")
     report: dict[str, Any] = json.loads(lines[-1])
     return report
 
@@ -67,20 +61,7 @@ def read_line(proc: subprocess.Popen[str], timeout: float = 60.0) -> str:
     Reads the pipe's file descriptor directly (never ``proc.stdout``'s buffer),
     so use either this or :func:`finish`'s output, not both for one line.
     """
-    assert proc.stdout is not None
-    fd = proc.stdout.fileno()
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + timeout
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-            raise AssertionError(f"no line from the worker within {timeout}s (so far: {b''.join(chunks)!r})")
-        byte = os.read(fd, 1)
-        if not byte:
-            raise AssertionError(f"the worker closed its output (exit status {proc.wait()})")
-        if byte == b"\n":
-            return b"".join(chunks).decode()
-        chunks.append(byte)
+    return processes.read_line(proc, timeout, "the worker")
 
 
 def wait_until(predicate: Any, timeout: float = 60.0, what: str = "condition") -> None:

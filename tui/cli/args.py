@@ -9,7 +9,11 @@ from pathlib import Path
 
 from tui.session import Reading, Source, StoreAccessError, default_path, open_source, parse_age, store_locations
 
-from .main import DEFAULT_PATH
+#: tingly-box's folder. With no PATH the app and the commands use its JSON
+#: session file if it exists, else its database (SPEC §7; see tui.session.default_path).
+DEFAULT_BASE = "~/.tingly-box"
+#: What no PATH means, as the help texts say it.
+DEFAULT_PATH = f"{DEFAULT_BASE}/bot_sessions.json if it exists, else {DEFAULT_BASE}/db/tingly.db"
 
 #: Names that say "a database" for a first argument (see :func:`looks_like_path`).
 DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")

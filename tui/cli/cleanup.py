@@ -6,9 +6,10 @@ import argparse
 from datetime import datetime, timezone
 
 from tui.session import EditKind, Manager, Source, cleanup_candidates
+from tui.text import plural
 
 from .args import STORE_RULE, UsageError, add_path, age, require_file, session_source
-from .output import cell, plural, session_rows, table
+from .output import cell, session_rows, table
 from .verify import VERIFY_HELP, add_verify, verify, warn_if_foreign
 
 HELP = "Remove completed, failed, closed and expired sessions idle for longer than an age."

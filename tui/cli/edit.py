@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from tui.session import EditKind, Manager, Reading, SessionSummary, Status, open_source
+from tui.text import plural
 
 from .args import ID_RULE, MIN_PREFIX, PATH_RULE, require_file, split_path_and_ids
-from .output import cell, plural, session_rows, table
+from .output import cell, session_rows, table
 from .verify import VERIFY_HELP, add_verify, verify, warn_if_foreign
 
 CLOSE_HELP = "Close sessions: status 'closed', kept in the store."

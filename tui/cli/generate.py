@@ -6,11 +6,12 @@ import argparse
 import os
 import time
 
+from tui.text import plural
 from tui.tools.synthetic import write_file
 from tui.tools.synthetic_sqlite import write_sqlite
 
 from .args import UsageError, add_path, count, session_path
-from .output import cell, plural
+from .output import cell
 
 HELP = "Write a synthetic session file in the Go format, for trying the app and benchmarks."
 EPILOG = """\

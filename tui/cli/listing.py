@@ -10,9 +10,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tui.session import Reading, SessionSummary, Source, Status
+from tui.text import plural
 
 from .args import STORE_RULE, UsageError, add_path, session_source
-from .output import cell, dumps_json, plural, session_rows, table, utc
+from .output import cell, dumps_json, session_rows, table, utc
 
 HELP = "List the sessions of a session store, most recently active first."
 #: What ``--status`` accepts: every status name, and ``stale``.

@@ -21,13 +21,8 @@ from pathlib import Path
 
 from tui import __version__
 
+from .args import DEFAULT_PATH
 from .output import error_line
-
-#: tingly-box's folder. With no PATH the app and the commands use its JSON
-#: session file if it exists, else its database (SPEC §7; see tui.session.default_path).
-DEFAULT_BASE = "~/.tingly-box"
-#: What no PATH means, as the help texts say it.
-DEFAULT_PATH = f"{DEFAULT_BASE}/bot_sessions.json if it exists, else {DEFAULT_BASE}/db/tingly.db"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="session-tui",
-        description="Watch coding-agent sessions live and clean up stale ones.",
+        description="Watch coding-agent sessions as they change and clean up stale ones.",
         epilog=(
             "commands (no UI): stats, cleanup, close, delete, generate, list, show, watch; "
             "see 'session-tui COMMAND --help'"

@@ -10,21 +10,23 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from rich.cells import cell_len
 
-from tui.session import SessionSummary, format_age
-from tui.text import printable
+from tui.session import SessionSummary
+from tui.text import NEWLINE_PICTURE, ago, one_line
 from tui.text.safe import INVISIBLE
 
 # Raw in JSON text they would reach whoever reads the output on a terminal.
 _UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f]|{INVISIBLE}")
+# The commands always print the age (``0s ago``): scripts read a number.
+_EXACT = timedelta(0)
 
 
 def cell(text: object) -> str:
     """``text`` on one line, with every control character made visible."""
-    return printable(str(text)).replace("\n", "\u2424")  # ␤
+    return one_line(str(text), NEWLINE_PICTURE)
 
 
 def error_line(text: str) -> str:
@@ -67,13 +69,7 @@ def session_rows(summaries: Iterable[SessionSummary], now: datetime) -> list[lis
 
 def idle(summary: SessionSummary, now: datetime) -> str:
     """How long ago a session was last active: ``12m ago``, or ``never``."""
-    since = summary.idle_for(now)
-    return "never" if since is None else ago(since.total_seconds(), format_age(since))
-
-
-def ago(seconds: float, age: str) -> str:
-    """``3d ago``, or ``in 3d`` for a time in the future (a clock ahead of ours)."""
-    return f"in {age}" if seconds < 0 else f"{age} ago"
+    return ago(summary.last_activity, now, just_now=_EXACT)
 
 
 def utc(moment: datetime | None) -> str | None:
@@ -89,7 +85,7 @@ def utc(moment: datetime | None) -> str | None:
 
 def human_time(moment: datetime, now: datetime) -> str:
     """``2026-11-24 05:42:57 UTC (3h ago)`` (for a time UTC cannot hold, its own offset)."""
-    return f"{_stamp(moment, ' ', ' UTC')} ({ago((now - moment).total_seconds(), format_age(now - moment))})"
+    return f"{_stamp(moment, ' ', ' UTC')} ({ago(moment, now, just_now=_EXACT)})"
 
 
 def _stamp(moment: datetime, sep: str, utc_suffix: str) -> str:
@@ -102,11 +98,6 @@ def _stamp(moment: datetime, sep: str, utc_suffix: str) -> str:
         f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}{sep}"
         f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}{suffix}"
     )
-
-
-def plural(number: int, word: str) -> str:
-    """``1 session``, ``3 sessions``."""
-    return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
 def dumps_json(value: object) -> str:

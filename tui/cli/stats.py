@@ -9,9 +9,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tui.session import Reading, SourceKind, store_footprint
+from tui.text import plural
 
 from .args import STORE_RULE, add_path, require_file, session_source
-from .output import cell, dumps_json, error_line, human_time, plural, table, utc
+from .output import cell, dumps_json, error_line, human_time, table, utc
 
 HELP = "Count the sessions of a session store by status."
 EPILOG = STORE_RULE + """
@@ -57,7 +58,7 @@ def run(options: argparse.Namespace) -> int:
     for warning in snap.warnings:
         print(error_line(f"{options.prog}: warning: {warning}"), file=sys.stderr)
     stats = FileStats.of(snap, now, source.kind)
-    print(dumps_json(stats.as_json()) if options.json else "\n".join(stats.render()))
+    print(dumps_json(stats.as_json()) if options.json else "\n".join(stats.human_lines()))
     return 0
 
 
@@ -127,8 +128,8 @@ class FileStats:
             "newest_activity": utc(self.newest),
         }
 
-    def render(self) -> list[str]:
-        """The human form: a headline, a table of counts, a few facts."""
+    def human_lines(self) -> list[str]:
+        """The human form: a headline, a table of counts, the oldest and newest times."""
         snap = self.snapshot
         if not snap.exists:
             return [f"{cell(snap.path)}: no session store yet (0 sessions)"]
@@ -140,15 +141,15 @@ class FileStats:
         rows: list[list[object]] = [["status", "count"], *([s, n] for s, n in self.statuses.items())]
         rows += [["total", self.total], ["", ""], ["stale", self.stale], ["persistent", self.persistent]]
         lines += table(rows, right=(1,))
-        facts: list[list[str]] = []
+        times: list[list[str]] = []
         if self.oldest is not None and self.newest is not None:
-            facts += [["oldest activity", human_time(self.oldest, self.now)],
+            times += [["oldest activity", human_time(self.oldest, self.now)],
                       ["newest activity", human_time(self.newest, self.now)]]
         if self.updated is not None:
             label = "file updated" if self.kind == "json" else "last written"
-            facts.append([label, human_time(self.updated, self.now)])
-        if facts:
-            lines += ["", *table(facts)]
+            times.append([label, human_time(self.updated, self.now)])
+        if times:
+            lines += ["", *table(times)]
         return lines
 
 

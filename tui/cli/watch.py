@@ -22,10 +22,11 @@ from datetime import datetime, timezone
 from types import FrameType
 
 from tui.session import Reading, SessionSummary, Source, StoreAccessError, StoreError, watch_source
+from tui.text import plural
 
 from .args import STORE_RULE, add_path, session_source
 from .listing import session_object
-from .output import cell, dumps_json, error_line, plural, utc
+from .output import cell, dumps_json, error_line, utc
 
 HELP = "Print a line per session added, changed or removed in a session store, until interrupted."
 USAGE = "%(prog)s [PATH] [--json]"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from tui.session import Config, Manager, Message, Status, open_source
+from tui.session import LIVE_STATUSES, Config, Manager, Message, Status, open_source
 
 CHATS = ("5302729479", "-1001947779410", "oc_7b169c846f218ab552fa82fbf86758bf", "C0VI7HVSZWK")
 AGENTS = ("claude", "tingly-box")
@@ -124,7 +124,7 @@ class DemoAgents:
 
     def _step(self) -> None:
         manager, rnd = self._manager, self._random
-        live = [s for s in manager.list() if s.status in (Status.PENDING, Status.RUNNING)]
+        live = [s for s in manager.list() if s.status in LIVE_STATUSES]
         if len(live) < 3 or rnd.random() < 0.12:
             self._start_session()
             return

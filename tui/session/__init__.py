@@ -38,7 +38,7 @@ from .errors import (
 )
 from .footprint import Footprint, store_footprint
 from .gojson import plain_json
-from .gotime import GO_ZERO_TIME, format_time, parse_time
+from .gotime import GO_ZERO_TIME, Clock, format_time, parse_time
 from .ledger import Edit, EditKind, EditLedger, UndoneEdit
 from .json_source import JSONSource
 from .manager import Manager
@@ -49,7 +49,7 @@ from .source import Source, SourceKind
 from .sqlite import ContextNotStoredError, DatabaseBusyError, SessionStoreSQLite
 from .sqlite.reading import SQLiteReading
 from .sqlite.source import SQLiteSource
-from .stats import count_statuses, stat_summary
+from .stats import count_statuses, status_stats
 from .stored import extra_fields, stored_object, stored_time
 from .status import LIVE_STATUSES, Status, parse_status
 from .store import SessionStore, SessionStoreJSON
@@ -76,6 +76,7 @@ __all__ = [
     "LIVE_STATUSES",
     "BatchSessionStore",
     "ChangeSet",
+    "Clock",
     "Config",
     "ContextNotStoredError",
     "CorruptStoreError",
@@ -122,7 +123,7 @@ __all__ = [
     "parse_time",
     "plain_json",
     "read_snapshot",
-    "stat_summary",
+    "status_stats",
     "store_footprint",
     "store_locations",
     "stored_object",

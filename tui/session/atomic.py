@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StoreAccessError
-from .snapshot import FileIdentity
+from .identity import FileIdentity
 
 NEW_FILE_MODE = 0o600
 

@@ -18,17 +18,14 @@ from collections.abc import Callable
 from datetime import datetime
 from itertools import chain
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from .gotime import STRICT_TIME_PATTERN, VALID_TIME_PATTERN, format_time, parse_time
 from .jsonbytes import loads_exact, may_lose_digits
-from .model import Message, Session
+from .model import Message, Session, SessionSummary
 from .status import parse_status
-
-if TYPE_CHECKING:
-    from .summary import SessionSummary
 
 Json = Any
 

@@ -8,6 +8,7 @@ The Go zero time ``0001-01-01T00:00:00Z`` means "not set" and maps to ``None``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from .errors import quoted
@@ -83,6 +84,10 @@ def format_time(value: datetime | None) -> str:
     sign = "+" if offset > timedelta(0) else "-"
     minutes = abs(int(offset.total_seconds())) // 60
     return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+#: A clock, as stores and the Manager take one: returns the time now (timezone-aware).
+Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:

@@ -20,24 +20,36 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import orjson
 
 from .codec import FormatError
-from .layout import ITEMS_PLACEHOLDER, decode_key, member_pattern, skip_ws
-from .summary import SessionSummary, summarize
+from .layout import ITEMS_CLOSER, ITEMS_PLACEHOLDER, WS, decode_key, items_open, member_indent, member_pattern
+from .model import SessionSummary
+from .summary import summarize
 
-if TYPE_CHECKING:
-    from .snapshot import Snapshot
-
-_MARKER = b'\n  "items":'
-_CLOSER = b"\n  }"
-_WS = b" \t\r\n"
 _CHUNK = 1 << 16
 
 Spans = dict[str, tuple[int, int]]
 Summaries = dict[str, SessionSummary]
+
+
+class PreviousReading(Protocol):
+    """What :func:`reparse` needs of the previous reading of the file (a
+    :class:`~tui.session.snapshot.Snapshot` is one): its bytes, and each
+    session's span and summary, in file order."""
+
+    @property
+    def data(self) -> bytes: ...
+
+    @property
+    def _entries(self) -> Spans: ...
+
+    @property
+    def _summaries(self) -> Summaries: ...
+
+
 #: The head, spans, summaries, ids added, changed and removed, and the
 #: re-parsed sessions whose "ID" is not their key (key → ID).
 Reparsed = tuple[bytes, Spans, Summaries, set[str], set[str], set[str], dict[str, object]]
@@ -83,20 +95,11 @@ def common_suffix(a: bytes, a_end: int, b: bytes, b_end: int, limit: int) -> int
     return limit
 
 
-def _items_open(data: bytes) -> int:
-    """Offset of the ``{`` that opens the top-level items object, or -1."""
-    marker = data.find(_MARKER)
-    if marker < 0:
-        return -1
-    start = skip_ws(data, marker + len(_MARKER))
-    return start if data[start : start + 1] == b"{" else -1
-
-
-def reparse(data: bytes, previous: Snapshot) -> Reparsed | None:
+def reparse(data: bytes, previous: PreviousReading) -> Reparsed | None:
     """The new document's head, spans and summaries, and ids added/changed/removed; or ``None``.
 
     ``previous`` must be a reading of the canonical layout (every snapshot
-    with sessions is: see :func:`~tui.session.layout.render`). ``None`` means
+    with sessions is: see :func:`~tui.session.layout.join_items`). ``None`` means
     "parse the whole file" (a layout change, a duplicate key, a bad session).
     """
     old = previous.data
@@ -105,10 +108,10 @@ def reparse(data: bytes, previous: Snapshot) -> Reparsed | None:
     count = len(prev_spans)
     if not count:
         return None
-    open_at = _items_open(data)
-    if open_at < 0 or open_at != _items_open(old):
+    open_at = items_open(data)
+    if open_at < 0 or open_at != items_open(old):
         return None
-    closer_at = data.rfind(_CLOSER)
+    closer_at = data.rfind(ITEMS_CLOSER)
     # Where the last session's bytes end: before the closer's line break (and
     # its carriage return, in a file with Windows line endings).
     new_close = closer_at - 1 if closer_at > 0 and data[closer_at - 1] == 13 else closer_at
@@ -122,7 +125,7 @@ def reparse(data: bytes, previous: Snapshot) -> Reparsed | None:
         return None  # the change starts before the items: not worth the trouble
     suffix = common_suffix(old, old_close, data, new_close, min(old_close, new_close) - prefix)
     delta = new_close - old_close
-    head = data[:open_at] + ITEMS_PLACEHOLDER + data[closer_at + len(_CLOSER) :]
+    head = data[:open_at] + ITEMS_PLACEHOLDER + data[closer_at + len(ITEMS_CLOSER) :]
     if prefix == old_close == new_close:  # no session changed (the ``updated`` time did)
         return head, prev_spans, prev_summaries, set(), set(), set(), {}
     ids = list(prev_spans)
@@ -136,7 +139,7 @@ def reparse(data: bytes, previous: Snapshot) -> Reparsed | None:
     found, reused = walked
     # The last session must end at the items' closer, and no earlier.
     last_start = found[-1][1] if last == count - 1 and found else spans_list[-1][0] + delta
-    if data.find(_CLOSER, last_start) != closer_at:
+    if data.find(ITEMS_CLOSER, last_start) != closer_at:
         return None
     old_window = ids[first : last + 1]
     outside = prev_spans.keys() - old_window
@@ -228,7 +231,7 @@ def _walk(
             return found, reused  # old members i..last were removed
         # Split the next member off the new bytes.
         if pattern is None:
-            indent = _indent(data, open_at)
+            indent = member_indent(data, open_at, outer=b"  ")
             if indent is None:
                 return None
             pattern = member_pattern(indent)
@@ -240,7 +243,7 @@ def _walk(
             if gap[:1] != b",":
                 return None
             gap = gap[1:]
-        if gap.strip(_WS):
+        if gap.strip(WS):
             return None
         try:
             key = decode_key(match.group(1))
@@ -252,7 +255,7 @@ def _walk(
             value_end = end
         else:
             comma = data.rfind(b",", value_start, following.start())
-            if comma < 0 or data[comma + 1 : following.start()].strip(_WS):
+            if comma < 0 or data[comma + 1 : following.start()].strip(WS):
                 return None
             value_end = comma
         found.append((key, value_start, value_end))
@@ -268,13 +271,3 @@ def _walk(
             j = position.get(key, -1)
             if j >= i:
                 i = j + 1
-
-
-def _indent(data: bytes, open_at: int) -> bytes | None:
-    """The indentation of the items' members (from the first one's line)."""
-    first = skip_ws(data, open_at + 1)
-    line_start = data.rfind(b"\n", open_at, first) + 1
-    indent = data[line_start:first]
-    if not line_start or indent.strip(_WS) or len(indent) <= 2:
-        return None
-    return indent

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .reading import Reading
 from .errors import StoreAccessError
-from .snapshot import Snapshot, file_identity, read_snapshot
+from .identity import file_identity
+from .snapshot import Snapshot, read_snapshot
 from .source import SourceKind
 from .store import SessionStoreJSON
 

@@ -24,7 +24,12 @@ from .gojson import encode_key, encode_value_bytes
 # that finding it under "items" proves the split found the top-level member.
 ITEMS_PLACEHOLDER = b'{"\\u0000tui-items": 0}'
 _PLACEHOLDER_VALUE = {"\x00tui-items": 0}
-_WS = b" \t\r\n"
+#: The line of the top-level ``items`` member, up to its value.
+ITEMS_MARKER = b'\n  "items":'
+#: The line that closes the items object (an indented document's members are indented deeper).
+ITEMS_CLOSER = b"\n  }"
+#: JSON's whitespace.
+WS = b" \t\r\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +53,9 @@ def split_items(data: bytes) -> ItemsSplit | None:
     Returns ``None`` when the bytes are not in the expected layout; that says
     nothing about whether they are valid JSON.
     """
-    marker = data.find(b'\n  "items":')
-    if marker < 0:
+    start = items_value_at(data)
+    if start < 0:
         return None
-    start = skip_ws(data, marker + len(b'\n  "items":'))
     if data.startswith(b"null", start):
         return ItemsSplit(data, [])  # the head keeps the null itself
     if data.startswith(b"{}", start):
@@ -68,11 +72,37 @@ def split_items(data: bytes) -> ItemsSplit | None:
     return ItemsSplit(data[:start] + ITEMS_PLACEHOLDER + data[end:], spans)
 
 
+def items_value_at(data: bytes) -> int:
+    """Offset of the top-level ``items`` member's value in an indented document, or -1."""
+    marker = data.find(ITEMS_MARKER)
+    return -1 if marker < 0 else skip_ws(data, marker + len(ITEMS_MARKER))
+
+
+def items_open(data: bytes) -> int:
+    """Offset of the ``{`` that opens the top-level items object, or -1 (no such member, or not an object)."""
+    start = items_value_at(data)
+    return start if start >= 0 and data[start : start + 1] == b"{" else -1
+
+
 def skip_ws(data: bytes, pos: int) -> int:
     size = len(data)
-    while pos < size and data[pos] in _WS:
+    while pos < size and data[pos] in WS:
         pos += 1
     return pos
+
+
+def member_indent(data: bytes, start: int, outer: bytes) -> bytes | None:
+    """The indentation of the members of the object whose ``{`` is at ``start`` (from its first member's line).
+
+    ``None`` unless the first member starts a line of its own indented deeper
+    than ``outer``, the indentation of the object's own line.
+    """
+    first = skip_ws(data, start + 1)
+    line_start = data.rfind(b"\n", start, first) + 1
+    indent = data[line_start:first]
+    if not line_start or indent.strip(WS) or len(indent) <= len(outer):
+        return None
+    return indent
 
 
 @lru_cache(maxsize=8)
@@ -91,11 +121,10 @@ def _split_members(
 
     Each member must start a line of its own, indented deeper than ``outer``.
     """
-    first = skip_ws(data, start + 1)
-    line_start = data.rfind(b"\n", start, first) + 1
-    indent = data[line_start:first]
-    if not line_start or indent.strip(_WS) or len(indent) <= len(outer):
+    indent = member_indent(data, start, outer)
+    if indent is None:
         return None
+    first = skip_ws(data, start + 1)
     closer = b"\n" + outer + b"}"
     close_at = data.rfind(closer)
     if close_at < first:
@@ -107,11 +136,11 @@ def _split_members(
     for match in member_pattern(indent).finditer(data, start, close_at):
         at = match.start()
         if value_start < 0:
-            if data[expect:at].strip(_WS):
+            if data[expect:at].strip(WS):
                 return None
         else:
             comma = data.rfind(b",", value_start, at)
-            if comma < 0 or data[comma + 1 : at].strip(_WS):
+            if comma < 0 or data[comma + 1 : at].strip(WS):
                 return None
             spans.append((key, value_start, comma))
         key = decode_key(match.group(1))
@@ -135,7 +164,7 @@ def decode_key(raw: bytes) -> str:
     return key
 
 
-def render(
+def join_items(
     version: int,
     items: Iterable[tuple[str, bytes | memoryview]],
     updated: bytes,

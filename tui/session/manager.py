@@ -21,14 +21,12 @@ from typing import Any
 
 from .batch_store import BatchSessionStore
 from .durations import age_cutoff
-from .gotime import utc_now
+from .gotime import Clock, utc_now
 from .model import Config, Message, Session, by_created, by_last_activity
-from .stats import count_statuses, stat_summary
+from .stats import count_statuses, status_stats
 from .status import ENDED_STATUSES, Status
 from .store import SessionStore
 from .summary import is_cleanable
-
-Clock = Callable[[], datetime]
 
 #: Sessions active within this window count as ``recent_actions`` in ``get_stats``.
 RECENT_WINDOW = timedelta(minutes=5)
@@ -180,7 +178,7 @@ class Manager:
         now = self._clock()
         with self._lock:
             sessions = list(self._sessions.values())
-        result: dict[str, Any] = dict(stat_summary(s.status for s in sessions))
+        result: dict[str, Any] = dict(status_stats(s.status for s in sessions))
         result["recent_actions"] = sum(
             1 for s in sessions if s.last_activity is not None and now - s.last_activity <= RECENT_WINDOW
         )

@@ -1,4 +1,4 @@
-"""The session data model: ``Message``, ``Session`` and ``Config``.
+"""The session data model: ``Message``, ``Session``, ``SessionSummary`` and ``Config``.
 
 Field defaults are Go's zero values (``""`` for strings, ``None`` for times,
 maps and slices). Each ``Session`` and ``Message`` decoded from a file keeps
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from .status import Status
+from .status import ENDED_STATUSES, LIVE_STATUSES, Status
 
 
 @dataclass
@@ -94,6 +94,48 @@ class Session:
         if "_raw_messages" in state:
             self.messages  # noqa: B018 - decodes it
         return state
+
+
+class SessionSummary(NamedTuple):
+    """The fields of a session that lists, filters and counts need.
+
+    Built straight from the file's JSON (every field validated); the message
+    history is counted but not kept. Decode the full :class:`Session` with
+    :meth:`Snapshot.session` when it is needed. (A named tuple: tens of
+    thousands are built each time a large file is opened.)
+    """
+
+    id: str
+    chat_id: str
+    agent: str
+    project: str
+    status: Status | str
+    request: str
+    error: str
+    created_at: datetime | None
+    last_activity: datetime | None
+    expires_at: datetime | None
+    message_count: int
+    permission_mode: str
+
+    @property
+    def persistent(self) -> bool:
+        """True when the session never expires."""
+        return self.expires_at is None
+
+    def is_stale(self, now: datetime) -> bool:
+        """A pending or running session past its expiry: its owner is likely gone."""
+        return self.status in LIVE_STATUSES and self.expires_at is not None and self.expires_at < now
+
+    def is_ended(self, now: datetime) -> bool:
+        """Closed, expired, or past its expiry time."""
+        return self.status in ENDED_STATUSES or (
+            self.expires_at is not None and self.expires_at < now
+        )
+
+    def idle_for(self, now: datetime) -> timedelta | None:
+        """Time since the last activity, or ``None`` if it was never set."""
+        return None if self.last_activity is None else now - self.last_activity
 
 
 @dataclass

@@ -25,10 +25,11 @@ from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError
 from .filelock import lock_path_for
 from .gcpause import gc_paused
 from .gotime import format_time
+from .identity import FileIdentity, file_identity  # noqa: F401 - file_identity: still importable from here
 from .gojson import encode_key, encode_session_bytes
 from .jsonbytes import loads_exact
 from .incremental import reparse
-from .layout import ItemsSplit, is_items_placeholder, render, split_items
+from .layout import ItemsSplit, is_items_placeholder, join_items, split_items
 from .model import Session
 from .stats import count_statuses
 from .summary import SessionSummary, summarize, usual_summary
@@ -64,30 +65,6 @@ class ChangeSet:
         return bool(self.added or self.changed or self.removed)
 
 
-@dataclass(frozen=True, slots=True)
-class FileIdentity:
-    """What a cheap ``stat`` tells about a file version."""
-
-    device: int
-    inode: int
-    size: int
-    mtime_ns: int
-
-    @classmethod
-    def of(cls, st: os.stat_result) -> FileIdentity:
-        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def file_identity(path: Path) -> FileIdentity | None:
-    """The identity of the file at ``path`` now, or ``None`` if there is none."""
-    try:
-        return FileIdentity.of(os.stat(path))
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except OSError as exc:
-        raise StoreAccessError(f"{path}: cannot stat: {exc.strerror}") from None
-
-
 class Snapshot:
     """An immutable reading of a session file.
 
@@ -96,7 +73,7 @@ class Snapshot:
     """
 
     __slots__ = (
-        "path", "data", "exists", "version", "updated", "extras", "identity", "changes", "newline", "writer",
+        "path", "data", "exists", "updated", "extras", "identity", "changes", "newline", "writer",
         "_entries", "_summaries", "_odd_ids", "_warnings", "_parsed",
     )
 
@@ -122,7 +99,6 @@ class Snapshot:
         self.data = data
         #: False when the file did not exist (the snapshot is then empty).
         self.exists = exists
-        self.version = SUPPORTED_VERSION
         #: The file's ``updated`` time.
         self.updated = updated
         #: Top-level keys this version does not know, kept for writing back.
@@ -289,7 +265,7 @@ class Snapshot:
                     start, end = self._entries[session_id]
                     yield session_id, view[start:end]
 
-        data, spans = render(
+        data, spans = join_items(
             SUPPORTED_VERSION, values(), encode_key(format_time(updated)), self.extras, newline=newline
         )
         entries = {sid: (start, end) for sid, start, end in spans}
@@ -608,10 +584,10 @@ def _parse_whole(
         raise CorruptStoreError(f"{path}: {exc}") from None
     if newline != b"\n":
         encoded = [(sid, value.replace(b"\n", newline)) for sid, value in encoded]
-    canonical, _ = render(SUPPORTED_VERSION, encoded, b'""', {}, newline=newline)
+    canonical, _ = join_items(SUPPORTED_VERSION, encoded, b'""', {}, newline=newline)
     split = split_items(canonical)
     parsed = None if split is None else _parse_split(canonical, split, path, previous, locate=False, kept=kept)
-    if parsed is None:  # pragma: no cover - render() always writes the split layout
+    if parsed is None:  # pragma: no cover - join_items() always writes the split layout
         raise CorruptStoreError(f"{path}: internal error: cannot re-encode the file")
     return canonical, (top, parsed[1], parsed[2], parsed[3], parsed[4])
 

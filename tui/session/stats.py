@@ -7,9 +7,6 @@ from collections.abc import Iterable
 
 from .status import Status
 
-#: Keys of :meth:`Manager.get_stats` that count statuses.
-STAT_KEYS = ("total", "active", "completed", "failed", "closed", "pending", "expired")
-
 
 def count_statuses(statuses: Iterable[Status | str]) -> dict[str, int]:
     """Counts per status value plus ``total``; all six known statuses always present.
@@ -24,7 +21,7 @@ def count_statuses(statuses: Iterable[Status | str]) -> dict[str, int]:
     return result
 
 
-def stat_summary(statuses: Iterable[Status | str]) -> dict[str, int]:
+def status_stats(statuses: Iterable[Status | str]) -> dict[str, int]:
     """The status part of ``get_stats``: ``active`` is the number running."""
     counts = count_statuses(statuses)
     return {

@@ -30,13 +30,13 @@ from .atomic import discard, remove_stale_temps, replace_atomic
 from .codec import encode_session
 from .errors import CorruptStoreError, StoreAccessError, StoreConflictError
 from .filelock import exclusive_lock, lock_path_for
-from .gotime import utc_now
+from .gotime import Clock, utc_now
+from .identity import FileIdentity, file_identity
 from .model import Session, by_created, by_last_activity
-from .snapshot import ChangeSet, FileIdentity, Snapshot, file_identity, read_snapshot
+from .snapshot import ChangeSet, Snapshot, read_snapshot
 from .summary import SessionSummary, cleanup_candidates
 from .writers import WriterInfo, WriterRecord, read_record_fd, write_record_fd
 
-Clock = Callable[[], datetime]
 T = TypeVar("T")
 
 #: What a write applies to a reading: sessions to put, ids to remove, and

@@ -1,4 +1,4 @@
-"""``SessionSummary``: what a list or a tree shows of a session, without its history."""
+"""Building a :class:`~tui.session.model.SessionSummary` from a session's JSON, and choosing sessions to clean up."""
 
 from __future__ import annotations
 
@@ -6,61 +6,19 @@ import re
 from itertools import chain
 from operator import itemgetter
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from .codec import decode_session
 from .durations import age_cutoff
 from .gotime import STRICT_TIME_PATTERN, parse_time
-from .model import Session
-from .status import ENDED_STATUSES, LIVE_STATUSES, Status, parse_status
+from .model import Session, SessionSummary
+from .status import Status, parse_status
 
 fromisoformat = datetime.fromisoformat
 
 # A session's three times, one per line, each a valid RFC 3339 time with fields
 # in range (a day past the month's end is caught by fromisoformat after).
 _SESSION_TIMES = re.compile(rf"{STRICT_TIME_PATTERN}\n{STRICT_TIME_PATTERN}\n{STRICT_TIME_PATTERN}\Z")
-
-
-class SessionSummary(NamedTuple):
-    """The fields of a session that lists, filters and counts need.
-
-    Built straight from the file's JSON (every field validated); the message
-    history is counted but not kept. Decode the full :class:`Session` with
-    :meth:`Snapshot.session` when it is needed. (A named tuple: tens of
-    thousands are built each time a large file is opened.)
-    """
-
-    id: str
-    chat_id: str
-    agent: str
-    project: str
-    status: Status | str
-    request: str
-    error: str
-    created_at: datetime | None
-    last_activity: datetime | None
-    expires_at: datetime | None
-    message_count: int
-    permission_mode: str
-
-    @property
-    def persistent(self) -> bool:
-        """True when the session never expires."""
-        return self.expires_at is None
-
-    def is_stale(self, now: datetime) -> bool:
-        """A pending or running session past its expiry: its owner is likely gone."""
-        return self.status in LIVE_STATUSES and self.expires_at is not None and self.expires_at < now
-
-    def is_ended(self, now: datetime) -> bool:
-        """Closed, expired, or past its expiry time."""
-        return self.status in ENDED_STATUSES or (
-            self.expires_at is not None and self.expires_at < now
-        )
-
-    def idle_for(self, now: datetime) -> timedelta | None:
-        """Time since the last activity, or ``None`` if it was never set."""
-        return None if self.last_activity is None else now - self.last_activity
 
 
 def summarize(raw: Any, session_id: str) -> SessionSummary:

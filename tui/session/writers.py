@@ -48,12 +48,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import orjson
 
-if TYPE_CHECKING:
-    from .snapshot import FileIdentity
+from .identity import FileIdentity, IdentityTuple
 
 #: How long after a foreign writer's last write it counts as active.
 FOREIGN_WINDOW = timedelta(minutes=10)
@@ -67,8 +65,6 @@ _MAGIC = b"session-tui-writers"
 _FORMAT = 1
 _MAX_RECORD = 1 << 16
 _TORN_RETRIES = 5
-
-_Identity = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +105,13 @@ UNKNOWN_WRITER = WriterInfo(foreign=False, foreign_at=None, known=False)
 class WriterRecord:
     """The record in ``<file>.lock``: our last committed identities, the last foreign write seen."""
 
-    ours: list[_Identity] = field(default_factory=list)
+    ours: list[IdentityTuple] = field(default_factory=list)
     #: mtime (ns since the epoch) of the newest foreign version a writer of ours read.
     foreign_ns: int | None = None
 
     def is_ours(self, identity: FileIdentity) -> bool:
         """Whether a session-tui writer committed this version."""
-        return _key(identity) in self.ours
+        return identity.as_tuple() in self.ours
 
     def saw(self, identity: FileIdentity | None) -> None:
         """Note a version read under the lock: if foreign, remember when it was written."""
@@ -129,7 +125,7 @@ class WriterRecord:
 
     def committed(self, identity: FileIdentity) -> None:
         """Add a version a session-tui writer is about to rename into place."""
-        key = _key(identity)
+        key = identity.as_tuple()
         self.ours = [k for k in self.ours if k != key][-(KEEP - 1) :] + [key]
 
     def info(self, identity: FileIdentity | None, previous: WriterInfo | None = None) -> WriterInfo:
@@ -227,10 +223,6 @@ def info_for(lock_path: Path, identity: FileIdentity | None, previous: WriterInf
             return WriterInfo(foreign=False, foreign_at=previous.foreign_at, known=False)
         return UNKNOWN_WRITER
     return record.info(identity, previous)
-
-
-def _key(identity: FileIdentity) -> _Identity:
-    return (identity.device, identity.inode, identity.size, identity.mtime_ns)
 
 
 def _from_ns(ns: int) -> datetime | None:

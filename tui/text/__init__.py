@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from .safe import printable
+from .human import ago, plural
+from .safe import NEWLINE_PICTURE, RETURN_MARK, one_line, printable
 
-__all__ = ["printable"]
+__all__ = ["NEWLINE_PICTURE", "RETURN_MARK", "ago", "one_line", "plural", "printable"]

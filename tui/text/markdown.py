@@ -17,7 +17,7 @@ from typing import Any
 
 from tui.session import Message, Session, SessionSummary, extra_fields, format_time, stored_time
 
-from .safe import printable
+from .safe import NEWLINE_PICTURE, one_line, printable
 
 _BACKTICKS = re.compile("`+")
 # ASCII punctuation Markdown (CommonMark or GitHub's) may read as syntax inline.
@@ -71,7 +71,7 @@ def message_markdown(number: int, message: Message) -> list[str]:
 
 def code(text: str) -> str:
     """``text`` on one line as a Markdown code span (so nothing in it is Markdown)."""
-    text = printable(text).replace("\n", "\u2424")  # ␤
+    text = one_line(text, NEWLINE_PICTURE)
     if not text:
         return "*(empty)*"
     fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
@@ -88,7 +88,7 @@ def fenced(text: str, language: str = "text") -> list[str]:
 
 def prose(text: str) -> str:
     """``text`` on one line, its Markdown punctuation escaped (it reads as typed)."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", printable(text).replace("\n", "\u2424"))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", one_line(text, NEWLINE_PICTURE))
 
 
 def _time(obj: Message, key: str, value: datetime | None) -> str:

@@ -8,12 +8,19 @@ characters are as bad in a quieter way: they reorder what is shown
 ("Trojan Source") or hide text in plain sight. :func:`printable` replaces
 every one of them by a visible stand-in, so the text shows what it contains
 and does nothing; :data:`INVISIBLE` is the same set, for output that escapes
-them instead (JSON).
+them instead (JSON). :func:`one_line` also marks each line break, for text
+shown on one line.
 """
 
 from __future__ import annotations
 
 import re
+
+#: What stands for a line break in text the app shows on one line (a row, a header).
+RETURN_MARK = "\u23ce"  # ⏎
+#: What stands for it in what the commands print and export: the control
+#: picture of a newline, beside the ``␛`` and ``␍`` :func:`printable` shows.
+NEWLINE_PICTURE = "\u2424"  # ␤
 
 #: Tabs become this many spaces (a tab's width depends on the column it lands in).
 TAB = "    "
@@ -91,3 +98,8 @@ def printable(text: str) -> str:
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
     return text.translate(_TABLE)
+
+
+def one_line(text: str, mark: str = RETURN_MARK) -> str:
+    """``text`` made :func:`printable` and kept on one line: each line break becomes ``mark``."""
+    return printable(text).replace("\n", mark)

@@ -36,6 +36,8 @@ from typing import Any
 
 import orjson
 
+from .processes import finish, read_line
+
 
 #: The context key each write sets to its sequence number.
 SEQ_KEY = "gostore_seq"
@@ -66,27 +68,12 @@ def write(proc: subprocess.Popen[str]) -> dict[str, Any]:
 
 def stop(proc: subprocess.Popen[str], timeout: float = 60.0) -> list[dict[str, Any]]:
     """Close its stdin, wait for it, and return the reports of its remaining writes."""
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        raise AssertionError(f"the simulated Go store did not stop; stderr:\n{err}") from None
-    if proc.returncode != 0:
-        raise AssertionError(f"the simulated Go store failed ({proc.returncode}):\n{err}")
+    out = finish(proc, timeout, "the simulated Go store")
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
 def _line(proc: subprocess.Popen[str], timeout: float = 60.0) -> str:
-    assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], timeout)
-    if not ready:
-        raise AssertionError(f"no line from the simulated Go store within {timeout}s")
-    line = proc.stdout.readline()
-    if not line:
-        err = proc.stderr.read() if proc.stderr else ""
-        raise AssertionError(f"the simulated Go store exited ({proc.wait()}):\n{err}")
-    return line
+    return read_line(proc, timeout, "the simulated Go store")
 
 
 # -- the process ------------------------------------------------------------------

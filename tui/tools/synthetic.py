@@ -122,18 +122,39 @@ def write_file(
 
 def _chunks(sessions: int, messages: int, seed: int, now: datetime | None) -> Iterator[bytes]:
     """The document in pieces: head, sessions in batches, tail."""
+    now_ns = _epoch_ns(described_moment(sessions, messages, now))
+    yield b'{\n  "version": 1,\n  "items": {' if sessions else b'{\n  "version": 1,\n  "items": {},'
+    for number, batch in enumerate(session_batches(sessions, messages, seed, now_ns)):
+        encoded = orjson.dumps({"items": batch}, option=orjson.OPT_INDENT_2)
+        yield (b"," if number else b"") + encoded[len(_WRAP_HEAD) : -len(_WRAP_TAIL)]
+    if sessions:
+        yield b"\n  },"
+    yield b'\n  "updated": "' + _format_ns(now_ns, "Z", 0).encode() + b'"\n}'
+
+
+def described_moment(sessions: int, messages: int, now: datetime | None) -> datetime:
+    """The moment a generated store describes (``now``; a naive value is UTC), once the counts are checked.
+
+    Raises ``ValueError`` for a negative count.
+    """
     if sessions < 0 or messages < 0:
         raise ValueError("the numbers of sessions and messages must not be negative")
     if now is None:
-        now = datetime.now(timezone.utc)
-    elif now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    now_ns = _epoch_ns(now)
+        return datetime.now(timezone.utc)
+    return now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now
+
+
+def session_batches(sessions: int, messages: int, seed: int, now_ns: int) -> Iterator[dict[str, dict[str, Any]]]:
+    """The sessions of a generated store in batches (id → session, in id order), as of ``now_ns``.
+
+    Every generator draws them this way, so the same ``seed`` and moment give
+    the same sessions in any layout. Their strings are ``orjson.Fragment``
+    values, encoded as Go writes them.
+    """
     rng = random.Random(seed)
     ids = _session_ids(rng, sessions)
     chats = _chats(rng, max(4, min(200, sessions // 25)))
     texts = _Texts(rng)
-    yield b'{\n  "version": 1,\n  "items": {' if ids else b'{\n  "version": 1,\n  "items": {},'
     for first in range(0, len(ids), _BATCH):
         batch = {}
         for index in range(first, min(first + _BATCH, len(ids))):
@@ -141,11 +162,7 @@ def _chunks(sessions: int, messages: int, seed: int, now: datetime | None) -> It
             # appears in any file of at least len(_KINDS) sessions.
             kind = _KIND_NAMES[index] if index < len(_KIND_NAMES) else rng.choices(_KIND_NAMES, _KIND_WEIGHTS)[0]
             batch[ids[index]] = _session(rng, ids[index], kind, messages, now_ns, chats, texts)
-        encoded = orjson.dumps({"items": batch}, option=orjson.OPT_INDENT_2)
-        yield (b"," if first else b"") + encoded[len(_WRAP_HEAD) : -len(_WRAP_TAIL)]
-    if ids:
-        yield b"\n  },"
-    yield b'\n  "updated": "' + _format_ns(now_ns, "Z", 0).encode() + b'"\n}'
+        yield batch
 
 
 class _Texts:

@@ -12,11 +12,10 @@ directories 0700.
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ import orjson
 from tui.session.sqlite.schema import COLUMNS, TABLE, create_schema
 from tui.session.sqlite.transcripts import FILE_MODE, ensure_directory, transcript_key
 
-from .synthetic import _BATCH, _GO_ESCAPES, _KIND_NAMES, _KIND_WEIGHTS, _chats, _epoch_ns, _session, _session_ids, _Texts
+from .synthetic import _GO_ESCAPES, _epoch_ns, described_moment, session_batches
 
 DB_RELATIVE = Path("db") / "tingly.db"
 TRANSCRIPTS_RELATIVE = Path("remote") / "transcripts"
@@ -46,8 +45,7 @@ def write_sqlite(
     ``overwrite`` is false (with it, the database and every transcript
     there are replaced), ``ValueError`` for negative counts.
     """
-    if sessions < 0 or messages < 0:
-        raise ValueError("the numbers of sessions and messages must not be negative")
+    moment = described_moment(sessions, messages, now)
     root = Path(base)
     db, transcripts = root / DB_RELATIVE, root / TRANSCRIPTS_RELATIVE
     if os.path.lexists(db):
@@ -69,7 +67,7 @@ def write_sqlite(
         conn.execute("BEGIN IMMEDIATE")
         create_schema(conn)
         insert = f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
-        for batch in _batches(sessions, messages, seed, now):
+        for batch in _batches(sessions, messages, seed, moment):
             conn.executemany(insert, [_row(s) for s in batch])
             for session in batch:
                 size += _write_transcript(transcripts, session)
@@ -80,24 +78,11 @@ def write_sqlite(
     return size + os.path.getsize(db)
 
 
-def _batches(sessions: int, messages: int, seed: int, now: datetime | None) -> Iterator[list[dict[str, Any]]]:
-    """The JSON generator's sessions (same order of random draws), as plain decoded objects."""
-    if now is None:
-        now = datetime.now(timezone.utc)
-    elif now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    now_ns = _epoch_ns(now)
-    rng = random.Random(seed)
-    ids = _session_ids(rng, sessions)
-    chats = _chats(rng, max(4, min(200, sessions // 25)))
-    texts = _Texts(rng)
-    for first in range(0, len(ids), _BATCH):
-        batch = []
-        for index in range(first, min(first + _BATCH, len(ids))):
-            kind = _KIND_NAMES[index] if index < len(_KIND_NAMES) else rng.choices(_KIND_NAMES, _KIND_WEIGHTS)[0]
-            batch.append(_session(rng, ids[index], kind, messages, now_ns, chats, texts))
+def _batches(sessions: int, messages: int, seed: int, now: datetime) -> Iterator[list[dict[str, Any]]]:
+    """The JSON generator's sessions, as plain decoded objects."""
+    for batch in session_batches(sessions, messages, seed, _epoch_ns(now)):
         # The generator's strings are pre-encoded fragments: a round trip makes them plain values.
-        yield orjson.loads(orjson.dumps(batch))
+        yield orjson.loads(orjson.dumps(list(batch.values())))
 
 
 def _driver_time(rfc3339: str) -> str:

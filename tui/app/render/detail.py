@@ -14,11 +14,11 @@ from rich.table import Table
 from rich.text import Span, Text
 
 from tui.session import Session, SessionSummary, extra_fields, plain_json, stored_time
+from tui.text import ago, one_line
 from tui.text.safe import printable
 
 from .badges import BADGE_STYLES, badge_for, summary_badge
-from .rows import one_line
-from .times import ago, expires_text, zoned_time
+from .times import expires_text, zoned_time
 
 #: Longer texts are cut in the detail pane (the messages pane has the history).
 MAX_TEXT = 4000

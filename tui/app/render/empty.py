@@ -7,8 +7,7 @@ from pathlib import Path
 from rich.text import Text
 
 from tui.session import SourceKind, StoreLocations
-
-from .rows import one_line
+from tui.text import one_line
 
 #: Which bot writes each store, as the empty screen says it.
 JSON_WRITER = "tingly-box before July 2026"

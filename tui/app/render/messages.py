@@ -10,10 +10,10 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.session import Message
+from tui.text import ago, one_line
 from tui.text.safe import printable
 
-from .rows import one_line
-from .times import ago, in_zone
+from .times import in_zone
 
 #: A message longer than this many lines is cut until expanded.
 CUT_LINES = 12

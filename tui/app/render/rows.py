@@ -16,12 +16,11 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.session import SessionSummary
-from tui.text.safe import printable
+from tui.text import ago, one_line, plural
 
 from ..state.attention import Alert
 from ..state.tree_model import ChatGroup
 from .badges import summary_badge
-from .times import ago
 
 #: From this width on, rows show every column.
 WIDE = 60
@@ -32,11 +31,6 @@ PROJECT_WITH_REQUEST = 20
 SHORT_ID = 8
 
 Styles = Mapping[str, Style]
-
-
-def one_line(text: str) -> str:
-    """Untrusted text made printable and kept on one line."""
-    return printable(text).replace("\n", "⏎")
 
 
 def short_id(session_id: str) -> str:
@@ -84,7 +78,7 @@ def chat_row(
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append("▾ " if expanded else "▸ ", styles["dim"])
         text.append(one_line(group.chat_id) or "(no chat)", styles["chat"])
-        count = f"{total}" if compact else f"{total} session{'s' if total != 1 else ''}"
+        count = f"{total}" if compact else plural(total, "session")
         if shown is not None and shown != total:
             count = f"{shown}/{count}" if compact else f"{shown} of {count}"
         text.append(f"  {count}", styles["dim"])

@@ -5,16 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 from tui.session import format_age
-
-
-def ago(moment: datetime | None, now: datetime) -> str:
-    """``3m ago``, ``just now``, or ``never``."""
-    if moment is None:
-        return "never"
-    delta = now - moment
-    if delta < timedelta(seconds=1):
-        return "just now" if delta > -timedelta(seconds=1) else f"in {format_age(-delta)}"
-    return f"{format_age(delta)} ago"
+from tui.text import ago  # noqa: F401 - re-exported: every time text of the app from one module
 
 
 def expires_text(expires_at: datetime | None, now: datetime) -> str:

@@ -2,7 +2,7 @@
 
 Pure functions of plain values, so each text is testable without the app.
 Session ids and statuses come from the file: they go into ``Text`` through
-:func:`~tui.app.render.rows.one_line`, never into markup.
+:func:`~tui.text.one_line`, never into markup.
 
 The bot's store loads the file once and rewrites it whole from memory,
 taking no lock (SPEC §6): its next write undoes a close, a delete or a
@@ -20,9 +20,10 @@ from rich.text import Text
 
 from tui.session import EditKind, UndoneEdit, format_age
 
+from tui.text import one_line
 from tui.text.advice import HOW_TO_MAKE_IT_STICK
 
-from .rows import one_line, short_id
+from .rows import short_id
 
 #: The key that dismisses the notice, as the notice names it.
 DISMISS_KEY = "u"

@@ -16,10 +16,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tui.session import SessionSummary, cleanup_candidates, parse_age
+from tui.text import ago, one_line, plural
 
 from ..render.badges import summary_badge
-from ..render.rows import one_line, short_id
-from ..render.times import ago
+from ..render.rows import short_id
 
 #: The preview lists at most this many sessions (and says how many more).
 PREVIEW_ROWS = 12
@@ -118,7 +118,7 @@ class CleanupScreen(ModalScreen[timedelta | None]):
         if not doomed:
             preview.update(Text(f"Nothing is idle longer than {value.strip()}. Running and pending sessions are never removed."))
             return
-        heading = Text(f"{len(doomed)} session{'s' if len(doomed) != 1 else ''} would be removed:", "bold")
+        heading = Text(f"{plural(len(doomed), 'session')} would be removed:", "bold")
         table = Table.grid(padding=(0, 2), expand=True)
         table.add_column(no_wrap=True)
         table.add_column(no_wrap=True)

@@ -14,13 +14,11 @@ be searched by bisection; the chats are few and re-sorted whenever rows change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from tui.session import SessionSummary, Status
-
-if TYPE_CHECKING:
-    from .tree_model import ChatGroup
 
 ACTIVITY, CHAT, FAILURES = "activity", "chat", "failures"
 #: The orders ``o`` cycles through, the default first.
@@ -29,6 +27,21 @@ ORDERS: tuple[str, ...] = (ACTIVITY, CHAT, FAILURES)
 ORDER_LABELS = {ACTIVITY: "by activity", CHAT: "by chat id", FAILURES: "failures first"}
 
 SessionKey = tuple[object, ...]
+
+
+class Chat(Protocol):
+    """What :func:`chat_key` reads of a chat (a :class:`~.tree_model.ChatGroup`)."""
+
+    @property
+    def chat_id(self) -> str: ...
+
+    @property
+    def statuses(self) -> Mapping[str, int]: ...
+
+    @property
+    def activity(self) -> list[float]: ...
+
+    def shown_counts(self, now: datetime) -> dict[str, int]: ...
 
 
 def next_order(current: str) -> str:
@@ -61,7 +74,7 @@ def session_key(order: str, summary: SessionSummary, now: datetime) -> SessionKe
     return (-activity_time(summary), summary.id)
 
 
-def chat_key(order: str, group: ChatGroup, now: datetime) -> SessionKey:
+def chat_key(order: str, group: Chat, now: datetime) -> SessionKey:
     """Where a chat goes among the chats: smaller keys come first."""
     if order == CHAT:
         return (group.chat_id,)

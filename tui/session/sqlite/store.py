@@ -23,7 +23,7 @@ from typing import Any
 
 from ..codec import encode_message
 from ..errors import StoreAccessError
-from ..gotime import utc_now
+from ..gotime import Clock, utc_now
 from ..model import Message, Session
 from ..status import ENDED_STATUSES
 from ..summary import CLEANABLE_STATUSES, SessionSummary, is_cleanable
@@ -43,8 +43,6 @@ from .rows import (
 )
 from .schema import BUSY_TIMEOUT, COLUMNS, TABLE, check_file, check_schema, create_schema
 from .timetext import format_db_time
-
-Clock = Callable[[], datetime]
 
 # Every column this store knows, then whether the text columns all hold text.
 _SELECT = f"SELECT {', '.join(COLUMNS)}, {CLEAN_EXPRESSION} FROM {TABLE}"
