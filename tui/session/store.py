@@ -126,7 +126,7 @@ class SessionStoreJSON:
         self._mutex = threading.RLock()
         self._swept = False
         self.max_file_bytes = max_file_bytes
-        # A reading of our own keeps its parsed sessions for a first list(),
+        # A reading of our own notes its message times for a first list(),
         # which then costs little more than the open (any other use drops them).
         self._snapshot = (
             snapshot if snapshot is not None else read_snapshot(self.path, max_bytes=max_file_bytes, keep_parsed=True)
