@@ -163,7 +163,6 @@ def decode_session(raw: Json) -> Session:
 
 # -- decoding a session read in bulk ----------------------------------------
 
-_message_stamp = itemgetter("Timestamp")
 # Every message's timestamp, one per line, each one parse_time never refuses.
 _VALID_STAMPS = re.compile(rf"(?:{VALID_TIME_PATTERN}\n)*+{VALID_TIME_PATTERN}\Z")
 _new = object.__new__
@@ -188,13 +187,8 @@ def _unknown_values(obj: dict[str, Json], known: frozenset[str]) -> list[Json]:
     return [value for key, value in obj.items() if key not in known]
 
 
-def message_stamps(array: list[dict[str, Json]] | None) -> str:
-    """The timestamps of a usual history (see :func:`~tui.session.summary.usual_summary`), one per line."""
-    return "\n".join(map(_message_stamp, array)) if array else ""
-
-
 def valid_stamps(stamps: str) -> bool:
-    """Whether :func:`message_stamps` of a history are all times :func:`parse_time` accepts."""
+    """Whether a history's timestamps, one per line, are all times :func:`parse_time` accepts."""
     return not stamps or _VALID_STAMPS.match(stamps) is not None
 
 

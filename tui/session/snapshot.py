@@ -21,7 +21,7 @@ from pathlib import Path
 import orjson
 
 from .codec import (
-    FormatError, decode_session, decode_time, json_kind, message_stamps, session_from_summary, valid_stamps,
+    FormatError, decode_session, decode_time, json_kind, session_from_summary, valid_stamps,
 )
 from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError, quoted
 from .filelock import lock_path_for
@@ -598,11 +598,9 @@ def _parse_split(
         except orjson.JSONDecodeError:
             return None
         try:
-            summary = usual_summary(raw, session_id)
+            summary = usual_summary(raw, session_id, kept)
             if summary is None:
                 summary = summarize(raw, session_id)
-            elif kept is not None:  # (only usual ones)
-                kept[session_id] = message_stamps(raw["Messages"])
         except (FormatError, RecursionError) as exc:
             line = f" (line {_line_of(data, start)})" if locate else ""
             why = "nested too deeply" if isinstance(exc, RecursionError) else exc
