@@ -5,6 +5,8 @@ maps and slices). Each ``Session`` and ``Message`` decoded from a file keeps
 the JSON object it came from in ``_source`` so that saving it again keeps
 whatever this version did not change or does not know: nanosecond
 timestamps, their offsets, escaping-independent values and unknown keys.
+A session listed from a file decodes some fields when first read (see
+:class:`_Lazy`); it behaves as any other meanwhile.
 """
 
 from __future__ import annotations

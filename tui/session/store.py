@@ -151,9 +151,13 @@ class SessionStoreJSON:
     def list(self) -> list[Session]:
         """Every session in the file, in file order.
 
-        Each session's history is checked now and parsed from the file's
-        bytes when its ``messages`` is first read; until then the sessions
-        of one call share (and keep alive) one copy of those bytes.
+        Each session is checked now, its history's timestamps included
+        (:class:`~tui.session.CorruptStoreError` names a bad one). The fields
+        a summary does not hold (``response``, ``context``, ``messages``) are
+        decoded from the file's bytes when one of them is first read; until
+        then the sessions of one call share (and keep alive) one copy of
+        those bytes. They are ordinary ``Session`` dataclasses meanwhile:
+        equality, ``dataclasses.replace``, pickling and ``copy`` see every field.
         """
         with self._mutex:
             snap = self._fresh()
