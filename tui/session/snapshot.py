@@ -20,9 +20,7 @@ from pathlib import Path
 
 import orjson
 
-from .codec import (
-    FormatError, decode_session, decode_time, json_kind, session_from_summary, valid_stamps,
-)
+from .codec import FormatError, decode_session, decode_time, json_kind, session_from_summary, valid_stamps
 from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError, quoted
 from .filelock import lock_path_for
 from .gcpause import gc_paused
