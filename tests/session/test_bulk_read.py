@@ -3,7 +3,9 @@
 What must hold however the sessions are built: they are plain ``Session``
 dataclasses (equality, ``replace``, pickling, ``copy``), equal to an exact
 decode of the file, exact for integers orjson cannot hold, and bad values
-are still refused when listing, never later when a field is read.
+are still refused when listing, never later when a field is read (but for a
+session nested too deeply to be read exactly, which a field's first read
+refuses with the same error).
 """
 
 from __future__ import annotations
@@ -207,6 +209,20 @@ def test_integers_orjson_cannot_hold_stay_exact_when_listed(path: Path) -> None:
     assert same(listed["message"].messages[0]._source["Extra"], big)
     assert same(listed["float"].context, {"huge": 1e21, "tiny": 1e-7})
     assert same(encode_session(listed["unknown"])["Extra"], big)
+
+
+def test_a_session_too_deep_for_the_exact_parser_is_refused_when_its_fields_are_read(path: Path) -> None:
+    # orjson reads 1,000 levels and turns the integer into a float; the exact
+    # parser, which would keep it, cannot go that deep. That is known only
+    # once the session is parsed again, which list() leaves for later.
+    doc = go_document(go_session("deep", Context={"deep": "PLACEHOLDER"}), go_session("fine"))
+    deep = "[" * 1000 + "123456789012345678901234567890" + "]" * 1000
+    path.write_text(go_dumps(doc).replace('"PLACEHOLDER"', deep), encoding="utf-8")
+    deep_one, fine = SessionStoreJSON(path).list()
+    assert (deep_one.id, deep_one.request, fine.context) == ("deep", "do the thing", {"project_path": "/work/proj"})
+    for read in (lambda: deep_one.context, lambda: deep_one.messages, lambda: pickle.dumps(deep_one)):
+        with pytest.raises(CorruptStoreError, match=r"bot_sessions\.json: session 'deep' \(line \d+\): .*nested too deeply"):
+            read()
 
 
 @pytest.mark.parametrize(

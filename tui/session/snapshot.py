@@ -184,7 +184,9 @@ class Snapshot:
         A session is decoded field by field when its fields are first read:
         the ones its summary holds now, its ``response``, ``context`` and
         ``messages`` from its bytes in :attr:`data` (kept alive meanwhile).
-        Raises :class:`CorruptStoreError` for a session that cannot be decoded.
+        Raises :class:`CorruptStoreError` for a session that cannot be decoded
+        (the first read of a field does, for one that cannot be read exactly:
+        an integer beyond 64 bits some 1,000 levels deep).
         """
         try:
             stamps = self._parsed.pop()

@@ -158,6 +158,8 @@ class SessionStoreJSON:
         then the sessions of one call share (and keep alive) one copy of
         those bytes. They are ordinary ``Session`` dataclasses meanwhile:
         equality, ``dataclasses.replace``, pickling and ``copy`` see every field.
+        (A session holding an integer beyond 64 bits nested too deeply for the
+        exact parser, some 1,000 levels, raises ``CorruptStoreError`` then.)
         """
         with self._mutex:
             snap = self._fresh()
