@@ -3,7 +3,9 @@
 What must hold however the sessions are built: they are plain ``Session``
 dataclasses (equality, ``replace``, pickling, ``copy``), equal to an exact
 decode of the file, exact for integers orjson cannot hold, and bad values
-are still refused when listing, never later when a field is read.
+are still refused when listing, never later when a field is read (but for a
+session nested too deeply to be read exactly, which a field's first read
+refuses with the same error).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import gc
 import json
 import pickle
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +69,13 @@ def write_long_histories(path: Path, sessions: int) -> Path:
     return write_json(path, go_document(*(go_session(f"s{n}", Messages=history) for n in range(sessions))))
 
 
-def test_list_parses_each_session_once(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write_long_histories(path, 40)
+@pytest.mark.parametrize("history", ["long", "short"])
+def test_list_parses_each_session_once(path: Path, monkeypatch: pytest.MonkeyPatch, history: str) -> None:
+    if history == "long":
+        write_long_histories(path, 40)
+    else:  # two messages, a session mostly its other fields (the 50k × 2 shape)
+        two = [{"Role": "user", "Content": "hi", "Summary": "", "Timestamp": "2026-11-24T05:41:58Z"}] * 2
+        write_json(path, go_document(*(go_session(f"s{n}", Messages=two, Response="r" * 500) for n in range(40))))
     calls: list[int] = []
     loads = orjson.loads
 
@@ -79,8 +87,44 @@ def test_list_parses_each_session_once(path: Path, monkeypatch: pytest.MonkeyPat
     sessions = SessionStoreJSON(path).list()
     assert len(sessions) == 40
     assert len(calls) == 1 + 40  # the head, then each session once
-    assert [len(s.messages) for s in sessions] == [30] * 40  # each history parsed when first read
+    assert [len(s.messages) for s in sessions] == [30 if history == "long" else 2] * 40  # parsed when first read
     assert len(calls) == 1 + 40 + 40
+    assert [s.response for s in sessions] == [sessions[0].response] * 40
+    assert len(calls) == 1 + 40 + 40  # with the history, every field its summary does not hold
+
+
+def test_a_listed_session_decodes_nothing_until_a_field_needs_it(path: Path) -> None:
+    write_long_histories(path, 3)
+    session = SessionStoreJSON(path).list()[1]
+    held = vars(session)
+    assert "_pending" in held and not {"response", "context", "messages", "_source"} & held.keys()
+    assert (session.id, session.chat_id, session.request) == ("s1", "chat-1", "do the thing")  # from its summary
+    assert "_pending" in vars(session)
+    assert session.context == {"project_path": "/work/proj"}
+    assert "_pending" not in vars(session) and len(vars(session)["messages"]) == 30
+
+
+def test_a_field_set_before_the_rest_is_decoded_is_kept(path: Path) -> None:
+    write_long_histories(path, 2)
+    first, second = SessionStoreJSON(path).list()
+    first.response = "mine"
+    first.context = {"mine": True}
+    assert len(first.messages) == 30  # decodes the rest
+    assert (first.response, first.context) == ("mine", {"mine": True})
+    assert encode_session(first)["Response"] == "mine"
+    second.messages = []
+    assert second.context == {"project_path": "/work/proj"} and second.messages == []
+    assert second._source["ID"] == "s1"
+
+
+def test_threads_reading_one_listed_session_at_once_share_its_history(path: Path) -> None:
+    write_long_histories(path, 1)
+    for _ in range(20):
+        (session,) = SessionStoreJSON(path).list()
+        with ThreadPoolExecutor(4) as pool:
+            seen = list(pool.map(lambda _: session.messages, range(8)))
+        assert all(history is seen[0] for history in seen)
+        assert session.messages is seen[0] and len(seen[0]) == 30
 
 
 def test_listed_sessions_equal_an_exact_decode_field_by_field(varied: Path) -> None:
@@ -99,7 +143,7 @@ def test_a_listed_session_is_a_plain_dataclass_before_its_messages_are_read(vari
 
     def fresh() -> Session:
         # a session with a history, not read yet
-        return next(s for s in SessionStoreJSON(varied).list() if "_raw_messages" in vars(s))
+        return next(s for s in SessionStoreJSON(varied).list() if "_pending" in vars(s))
 
     session = fresh()
     assert type(session) is Session
@@ -165,6 +209,20 @@ def test_integers_orjson_cannot_hold_stay_exact_when_listed(path: Path) -> None:
     assert same(listed["message"].messages[0]._source["Extra"], big)
     assert same(listed["float"].context, {"huge": 1e21, "tiny": 1e-7})
     assert same(encode_session(listed["unknown"])["Extra"], big)
+
+
+def test_a_session_too_deep_for_the_exact_parser_is_refused_when_its_fields_are_read(path: Path) -> None:
+    # orjson reads 1,000 levels and turns the integer into a float; the exact
+    # parser, which would keep it, cannot go that deep. That is known only
+    # once the session is parsed again, which list() leaves for later.
+    doc = go_document(go_session("deep", Context={"deep": "PLACEHOLDER"}), go_session("fine"))
+    deep = "[" * 1000 + "123456789012345678901234567890" + "]" * 1000
+    path.write_text(go_dumps(doc).replace('"PLACEHOLDER"', deep), encoding="utf-8")
+    deep_one, fine = SessionStoreJSON(path).list()
+    assert (deep_one.id, deep_one.request, fine.context) == ("deep", "do the thing", {"project_path": "/work/proj"})
+    for read in (lambda: deep_one.context, lambda: deep_one.messages, lambda: pickle.dumps(deep_one)):
+        with pytest.raises(CorruptStoreError, match=r"bot_sessions\.json: session 'deep' \(line \d+\): .*nested too deeply"):
+            read()
 
 
 @pytest.mark.parametrize(

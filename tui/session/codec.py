@@ -160,7 +160,6 @@ def decode_session(raw: Json) -> Session:
 
 # -- decoding a session read in bulk ----------------------------------------
 
-_message_stamp = itemgetter("Timestamp")
 # Every message's timestamp, one per line, each one parse_time never refuses.
 _VALID_STAMPS = re.compile(rf"(?:{VALID_TIME_PATTERN}\n)*+{VALID_TIME_PATTERN}\Z")
 _new = object.__new__
@@ -185,21 +184,13 @@ def _unknown_values(obj: dict[str, Json], known: frozenset[str]) -> list[Json]:
     return [value for key, value in obj.items() if key not in known]
 
 
-def set_messages_aside(raw: dict[str, Json], summary: SessionSummary) -> None:
-    """Prepare a usual session's ``raw`` to be kept without its history.
-
-    ``summary`` is :func:`~tui.session.summary.usual_summary` of ``raw``, so
-    every message is an object whose four fields are strings. ``Messages``
-    becomes the list of their timestamps (checked by
-    :func:`session_from_summary` with ``set_aside``, whose session reads the
-    history again from the file's bytes when ``messages`` is first read).
-    """
-    if summary.message_count:
-        raw["Messages"] = list(map(_message_stamp, raw["Messages"]))
+def valid_stamps(stamps: str) -> bool:
+    """Whether a history's timestamps, one per line, are all times :func:`parse_time` accepts."""
+    return not stamps or _VALID_STAMPS.match(stamps) is not None
 
 
 def session_from_summary(
-    raw: Json, summary: SessionSummary, data: bytes | memoryview, *, set_aside: bool = False, reread: bool = False
+    raw: Json, summary: SessionSummary, data: bytes | memoryview, *, reread: bool = False
 ) -> Session | None:
     """The session of ``raw`` (``data`` parsed by orjson) given its validated summary, cheaply;
     ``None`` when anything is unusual (then :func:`decode_session` of an exact parse).
@@ -208,9 +199,7 @@ def session_from_summary(
     :func:`decode_session` decodes them); the rest are checked here.
     ``Context`` is the parsed object itself, not a copy (nothing else holds
     it). The messages are checked now, timestamps included, and decoded when
-    ``messages`` is first read; with ``set_aside`` (see
-    :func:`set_messages_aside`) they were checked already and are read again
-    from ``data`` then; with ``reread`` a history checked here is dropped
+    ``messages`` is first read; with ``reread`` a history checked here is dropped
     and read again from ``data`` too (a list of sessions then holds no
     histories until they are used). A session that may hold an integer
     orjson could not keep exact (a float of 2**63 or more, and a long run of
@@ -231,12 +220,7 @@ def session_from_summary(
         not raw.keys() <= _SESSION_KEYS and may_be_inexact(_unknown_values(raw, _SESSION_KEYS))
     )
     pending: Json = None
-    if set_aside and summary.message_count:
-        if not _VALID_STAMPS.match("\n".join(array)):
-            return None
-        raw["Messages"] = None
-        pending = data
-    elif array is None or (type(array) is list and not array):
+    if array is None or (type(array) is list and not array):
         pass
     elif type(array) is list:
         try:
@@ -278,7 +262,7 @@ def session_from_summary(
     }
     if pending is not None:
         del state["messages"]
-        state["_raw_messages"] = pending
+        state["_pending"] = PendingHistory(pending, raw)
     return session
 
 
@@ -287,6 +271,19 @@ def _messages_may_be_inexact(array: list[dict[str, Json]]) -> bool:
     return set(map(len, array)) != {len(_MESSAGE_KEYS)} and any(
         may_be_inexact(_unknown_values(m, _MESSAGE_KEYS)) for m in array
     )
+
+
+class PendingHistory:
+    """A history :func:`session_from_summary` checked and left for later (a :class:`~.model.Pending`)."""
+
+    __slots__ = ("_array", "_source")
+
+    def __init__(self, array: Json, source: dict[str, Json]) -> None:
+        self._array = array
+        self._source = source
+
+    def fields(self) -> dict[str, Any]:
+        return {"messages": decode_pending_messages(self._array, self._source)}
 
 
 def decode_pending_messages(pending: Json, source: dict[str, Json] | None) -> list[Message]:

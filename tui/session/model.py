@@ -5,6 +5,8 @@ maps and slices). Each ``Session`` and ``Message`` decoded from a file keeps
 the JSON object it came from in ``_source`` so that saving it again keeps
 whatever this version did not change or does not know: nanosecond
 timestamps, their offsets, escaping-independent values and unknown keys.
+A session listed from a file decodes some fields when first read (see
+:class:`_Lazy`); it behaves as any other meanwhile.
 """
 
 from __future__ import annotations
@@ -30,32 +32,52 @@ class Message:
     )
 
 
-class _LazyMessages:
-    """``Session.messages`` of a session read from a file: decoded when first read.
+class Pending(Protocol):
+    """What a session read from a file keeps, in ``_pending``, of the fields it has not decoded yet."""
 
-    A store builds such a session with ``_raw_messages`` (the validated JSON
-    array, or the session's bytes to read it from) in place of ``messages``;
-    the first read decodes it and keeps the list in the instance, which from
-    then on answers every access (this is a non-data descriptor). Sessions
-    made by ``Session(...)`` never use it.
+    def fields(self) -> dict[str, Any]:
+        """The value of every field not decoded yet, by attribute name (checked; may raise a ``StoreError``)."""
+
+
+class _Lazy:
+    """A field of a session read from a file, decoded when first read (a non-data descriptor).
+
+    A store builds such a session with ``_pending`` (a :class:`Pending`) in
+    its ``__dict__`` in place of the fields it left for later; the first read
+    of any of them decodes them all and keeps them in the instance, which
+    from then on answers every access. Assigning a field first simply sets
+    it (what was decoded later does not replace it). Sessions made by
+    ``Session(...)`` never use it.
     """
 
-    def __get__(self, obj: Session | None, owner: type | None = None) -> list[Message] | None:
+    def __init__(self, name: str, default: Any) -> None:
+        self.name = name
+        self.default = default
+
+    def __get__(self, obj: Session | None, owner: type | None = None) -> Any:
         if obj is None:
-            return None  # the dataclass default
+            return self.default  # the dataclass default
         state = obj.__dict__
         try:
-            raw = state["_raw_messages"]
+            pending: Pending = state["_pending"]
         except KeyError:
-            raise AttributeError(f"{type(obj).__name__!r} object has no attribute 'messages'") from None
-        from .codec import decode_pending_messages  # codec imports this module
+            raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}") from None
+        # setdefault: a field assigned before is kept, and two threads reading
+        # at once get the same values.
+        for name, value in pending.fields().items():
+            state.setdefault(name, value)
+        state.pop("_pending", None)
+        return state[self.name]
 
-        # setdefault: two threads reading at once get the same list.
-        value: list[Message] | None = state.setdefault("messages", decode_pending_messages(raw, state.get("_source")))
-        state.pop("_raw_messages", None)
-        return value
+
+def _lazy_source(cls: type[Session]) -> type[Session]:
+    # ``_source`` is a ``field()`` (keyword-only, not compared): its descriptor
+    # is set once the dataclass has taken its default.
+    cls._source = _Lazy("_source", None)  # type: ignore[assignment]
+    return cls
 
 
+@_lazy_source
 @dataclass
 class Session:
     """An agent session bound to a (chat, agent, project) (Go ``Session``)."""
@@ -67,15 +89,17 @@ class Session:
     #: A :class:`Status`, or the raw string of a status this version does not know.
     status: Status | str = ""
     request: str = ""
-    response: str = ""
+    response: str = _Lazy("response", "")  # type: ignore[assignment]
     error: str = ""
     created_at: datetime | None = None
     last_activity: datetime | None = None
     #: ``None`` means persistent: the session never expires.
     expires_at: datetime | None = None
-    context: dict[str, Any] | None = None
-    #: A plain list (decoded on first use when the session was read from a file).
-    messages: list[Message] | None = _LazyMessages()  # type: ignore[assignment]
+    #: (``response``, ``context``, ``messages``: decoded on first use when the
+    #: session was listed from a file, see :class:`_Lazy`.)
+    context: dict[str, Any] | None = _Lazy("context", None)  # type: ignore[assignment]
+    #: A plain list.
+    messages: list[Message] | None = _Lazy("messages", None)  # type: ignore[assignment]
     permission_mode: str = ""
     #: The JSON object this session was read from (private; keeps unknown keys).
     _source: dict[str, Any] | None = field(
@@ -88,11 +112,11 @@ class Session:
         return self.expires_at is None
 
     def __getstate__(self) -> dict[str, Any]:
-        # Pickle and copy see a decoded history, so a copy shares the list as
-        # a copy of any dataclass does.
+        # Pickle and copy see every field decoded, so a copy shares the history
+        # list as a copy of any dataclass does.
         state = self.__dict__
-        if "_raw_messages" in state:
-            self.messages  # noqa: B018 - decodes it
+        if "_pending" in state:
+            self.messages  # noqa: B018 - decodes them
         return state
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import orjson
 
-from .codec import FormatError, decode_session, decode_time, json_kind, session_from_summary, set_messages_aside
+from .codec import FormatError, decode_session, decode_time, json_kind, session_from_summary, valid_stamps
 from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError, quoted
 from .filelock import lock_path_for
 from .gcpause import gc_paused
@@ -92,7 +92,7 @@ class Snapshot:
         newline: bytes = b"\n",
         odd_ids: dict[str, object] | None = None,
         writer: WriterInfo = UNKNOWN_WRITER,
-        parsed: dict[str, object] | None = None,
+        parsed: dict[str, str] | None = None,
     ) -> None:
         self.path = path
         #: The document's bytes; every session span points into them.
@@ -115,12 +115,11 @@ class Snapshot:
         #: Sessions whose ``"ID"`` is not their ``items`` key: key → the ID in the file.
         self._odd_ids = odd_ids or {}
         self._warnings: tuple[str, ...] | None = None
-        #: At most one dict: session id → its value as parsed when the file
-        #: was read, history set aside (see ``keep_parsed``), for the first
-        #: :meth:`sessions` to use instead of parsing the bytes again. In a
-        #: list so that taking it (``pop``) is atomic: no two callers get the
-        #: same mutable values.
-        self._parsed: list[dict[str, object]] = [parsed] if parsed else []
+        #: At most one dict: session id → its messages' timestamps, one per
+        #: line, noted when the file was read (see ``keep_parsed``), for the
+        #: first :meth:`sessions` to check instead of parsing the bytes again.
+        #: In a list so that taking it (``pop``) is atomic.
+        self._parsed: list[dict[str, str]] = [parsed] if parsed else []
 
     # -- reading ------------------------------------------------------------
 
@@ -153,36 +152,68 @@ class Snapshot:
         """
         if session_id not in self._entries:
             return None
-        return self._decode(session_id, None, False)
+        return self._decode(session_id, False)
 
     def sessions(self) -> list[Session]:
-        """Decode every session, in file order (see :meth:`session`)."""
+        """Every session, in file order; each is checked now, history included.
+
+        A session is decoded field by field when its fields are first read:
+        the ones its summary holds now, its ``response``, ``context`` and
+        ``messages`` from its bytes in :attr:`data` (kept alive meanwhile).
+        Raises :class:`CorruptStoreError` for a session that cannot be decoded
+        (the first read of a field does, for one that cannot be read exactly:
+        an integer beyond 64 bits some 1,000 levels deep).
+        """
         try:
-            parsed = self._parsed.pop()
+            stamps = self._parsed.pop()
         except IndexError:
-            parsed = {}
+            stamps = {}
         with gc_paused():
             decode = self._decode
-            return [decode(session_id, parsed.get(session_id), True) for session_id in self._entries]
+            summaries = self._summaries
+            odd_ids = self._odd_ids
+            found = []
+            append = found.append
+            for session_id in self._entries:
+                history = stamps.get(session_id)
+                if history is None or not valid_stamps(history):
+                    # Not noted when read (or a bad time, which the decoder names).
+                    append(decode(session_id, True))
+                    continue
+                summary = summaries[session_id]
+                session = _new(Session)
+                session.__dict__ = {
+                    "id": odd_ids.get(session_id, session_id),
+                    "chat_id": summary.chat_id,
+                    "agent": summary.agent,
+                    "project": summary.project,
+                    "status": summary.status,
+                    "request": summary.request,
+                    "error": summary.error,
+                    "created_at": summary.created_at,
+                    "last_activity": summary.last_activity,
+                    "expires_at": summary.expires_at,
+                    "permission_mode": summary.permission_mode,
+                    "_pending": _PendingSession(self, session_id),
+                }
+                append(session)
+            return found
 
     def release_parsed(self) -> None:
-        """Drop the values kept for :meth:`sessions` by ``read_snapshot(keep_parsed=True)``, if any."""
+        """Drop what ``read_snapshot(keep_parsed=True)`` noted for :meth:`sessions`, if anything."""
         self._parsed.clear()
 
-    def _decode(self, session_id: str, raw: object, kept: bool) -> Session:
-        """One session, from ``raw`` (its bytes parsed by orjson; kept by ``_parse_split``, without
-        its history, if given with ``kept``). ``kept``: for :meth:`sessions`, whose sessions read
-        their histories from the bytes when first used."""
+    def _decode(self, session_id: str, reread: bool) -> Session:
+        """One session from its bytes; with ``reread`` (for :meth:`sessions`) its checked history
+        is dropped and parsed again from the bytes when first read."""
         start, end = self._entries[session_id]
         view = memoryview(self.data)[start:end]
-        set_aside = kept and raw is not None
-        if raw is None:
-            try:
-                raw = orjson.loads(view)
-            except orjson.JSONDecodeError:
-                raw = None
+        try:
+            raw = orjson.loads(view)
+        except orjson.JSONDecodeError:
+            raw = None
         if raw is not None:
-            session = session_from_summary(raw, self._summaries[session_id], view, set_aside=set_aside, reread=kept)
+            session = session_from_summary(raw, self._summaries[session_id], view, reread=reread)
             if session is not None:
                 return session
         # Anything unusual: the exact parser and the decoder that names what is wrong.
@@ -279,6 +310,30 @@ class Snapshot:
         )
 
 
+_new = object.__new__
+
+
+class _PendingSession:
+    """The fields :meth:`Snapshot.sessions` left in a session's bytes (a :class:`~.model.Pending`)."""
+
+    __slots__ = ("_snapshot", "_session_id")
+
+    def __init__(self, snapshot: Snapshot, session_id: str) -> None:
+        self._snapshot = snapshot
+        self._session_id = session_id
+
+    def fields(self) -> dict[str, object]:
+        # The session's bytes were checked when listed: this decodes them as
+        # Snapshot.session does (exact for integers orjson cannot hold).
+        session = self._snapshot._decode(self._session_id, False)
+        return {
+            "response": session.response,
+            "context": session.context,
+            "messages": session.messages,
+            "_source": session._source,
+        }
+
+
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -320,11 +375,11 @@ def read_snapshot(
     is refused before it is read. ``writer`` says whether a session-tui
     writer wrote the version read (see :mod:`.writers`). ``resolved`` is
     ``path`` with its symlinks resolved, when the caller has done it already
-    (a writer, under the lock). ``keep_parsed`` keeps each session's parsed
-    value but its history (a few hundred bytes) until the first
+    (a writer, under the lock). ``keep_parsed`` notes each session's message
+    timestamps (a few bytes a message) until the first
     :meth:`Snapshot.sessions` (or :meth:`Snapshot.release_parsed`), which then
-    need not parse the file again: each history is parsed from the bytes
-    when the session's ``messages`` is first read.
+    need not parse the file again: it checks those times, and each session
+    decodes its bytes when the fields its summary does not hold are first read.
     """
     path = Path(path)
     limit = max_file_bytes(max_bytes)
@@ -414,7 +469,7 @@ def _parse_snapshot(
         raise CorruptStoreError(f"{path}: file is empty (a writer may be half-way through)")
     if data.startswith(_BOM):
         raise CorruptStoreError(f"{path}: starts with a UTF-8 byte order mark, which JSON does not allow")
-    kept: dict[str, object] | None = {} if keep_parsed else None
+    kept: dict[str, str] | None = {} if keep_parsed else None
     parsed = _reparse(data, path, previous) if previous is not None and len(previous) else None
     if parsed is None:
         split = split_items(data)
@@ -478,11 +533,11 @@ def _parse_split(
     previous: Snapshot | None,
     *,
     locate: bool = True,
-    kept: dict[str, object] | None = None,
+    kept: dict[str, str] | None = None,
 ) -> _Parsed | None:
     """The fast path; ``None`` when the split does not hold up (then parse whole).
 
-    ``kept``, if given, receives each session's parsed value.
+    ``kept``, if given, receives the message timestamps of each usual session parsed.
     """
     try:
         top = loads_exact(split.head)
@@ -519,12 +574,9 @@ def _parse_split(
         except orjson.JSONDecodeError:
             return None
         try:
-            summary = usual_summary(raw, session_id)
+            summary = usual_summary(raw, session_id, kept)
             if summary is None:
                 summary = summarize(raw, session_id)
-            elif kept is not None and _worth_keeping(raw, end - start):  # (only usual ones)
-                set_messages_aside(raw, summary)
-                kept[session_id] = raw
         except (FormatError, RecursionError) as exc:
             line = f" (line {_line_of(data, start)})" if locate else ""
             why = "nested too deeply" if isinstance(exc, RecursionError) else exc
@@ -538,20 +590,8 @@ def _parse_split(
     return top, entries, summaries, ChangeSet(frozenset(added), frozenset(changed), removed), odd_ids
 
 
-def _worth_keeping(raw: dict[str, object], size: int) -> bool:
-    """Whether to keep a usual session's parsed value for :meth:`Snapshot.sessions` (see ``keep_parsed``).
-
-    Only when its history is most of its ``size`` bytes: what is kept (all
-    but the history) is then small beside the file, and parsing it again
-    would cost the most. Sessions of a few messages are parsed again instead,
-    so that a store's open stays near the file's size in memory.
-    """
-    texts = len(raw["Response"]) + len(raw["Request"]) + len(raw["Error"])  # type: ignore[arg-type]
-    return 4 * (texts + 512) <= size
-
-
 def _parse_whole(
-    data: bytes, path: Path, previous: Snapshot | None, newline: bytes, kept: dict[str, object] | None = None
+    data: bytes, path: Path, previous: Snapshot | None, newline: bytes, kept: dict[str, str] | None = None
 ) -> tuple[bytes, _Parsed]:
     """Parse any valid layout, then re-encode it canonically so spans exist."""
     try:

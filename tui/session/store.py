@@ -126,7 +126,7 @@ class SessionStoreJSON:
         self._mutex = threading.RLock()
         self._swept = False
         self.max_file_bytes = max_file_bytes
-        # A reading of our own keeps its parsed sessions for a first list(),
+        # A reading of our own notes its message times for a first list(),
         # which then costs little more than the open (any other use drops them).
         self._snapshot = (
             snapshot if snapshot is not None else read_snapshot(self.path, max_bytes=max_file_bytes, keep_parsed=True)
@@ -151,9 +151,15 @@ class SessionStoreJSON:
     def list(self) -> list[Session]:
         """Every session in the file, in file order.
 
-        Each session's history is checked now and parsed from the file's
-        bytes when its ``messages`` is first read; until then the sessions
-        of one call share (and keep alive) one copy of those bytes.
+        Each session is checked now, its history's timestamps included
+        (:class:`~tui.session.CorruptStoreError` names a bad one). The fields
+        a summary does not hold (``response``, ``context``, ``messages``) are
+        decoded from the file's bytes when one of them is first read; until
+        then the sessions of one call share (and keep alive) one copy of
+        those bytes. They are ordinary ``Session`` dataclasses meanwhile:
+        equality, ``dataclasses.replace``, pickling and ``copy`` see every field.
+        (A session holding an integer beyond 64 bits nested too deeply for the
+        exact parser, some 1,000 levels, raises ``CorruptStoreError`` then.)
         """
         with self._mutex:
             snap = self._fresh()

@@ -33,19 +33,20 @@ def summarize(raw: Any, session_id: str) -> SessionSummary:
     return summary if summary is not None else _summary_of(decode_session(raw), session_id)
 
 
-def usual_summary(raw: Any, session_id: str) -> SessionSummary | None:
+def usual_summary(raw: Any, session_id: str, stamps: dict[str, str] | None = None) -> SessionSummary | None:
     """:func:`summarize` of a session whose every field has its usual JSON type, else ``None``.
 
     Usual: every key present, strings and times strings, ``Context`` an object
     or null, ``Messages`` an array (or null) of objects whose four fields
-    are strings.
+    are strings. ``stamps``, if given, receives the messages' timestamps, one
+    per line, under ``session_id`` (see :func:`~tui.session.codec.valid_stamps`).
     """
     fields = _fast_fields(raw)
     if fields is None:
         return None
-    chat_id, agent, project, status, request, error, permission_mode, created, last, expires, count = fields
+    chat_id, agent, project, status, request, error, permission_mode, created, last, expires, count, times = fields
     try:
-        return SessionSummary(
+        summary = SessionSummary(
             session_id,
             chat_id,
             agent,
@@ -61,6 +62,9 @@ def usual_summary(raw: Any, session_id: str) -> SessionSummary | None:
         )
     except ValueError:  # e.g. February 30th: let the precise path say so
         return None
+    if stamps is not None:
+        stamps[session_id] = times
+    return summary
 
 
 def _time(value: str) -> datetime | None:
@@ -69,10 +73,11 @@ def _time(value: str) -> datetime | None:
     return fromisoformat(value)
 
 
-_StrFields = tuple[str, str, str, str, str, str, str, str, str, str, int]
+_StrFields = tuple[str, str, str, str, str, str, str, str, str, str, int, str]
 _session_strings = itemgetter("ChatID", "Agent", "Project", "Status", "Request", "Error", "PermissionMode", "ID", "Response")
 _session_times = itemgetter("CreatedAt", "LastActivity", "ExpiresAt")
-_message_fields = itemgetter("Role", "Content", "Summary", "Timestamp")
+_message_texts = itemgetter("Role", "Content", "Summary")
+_message_stamp = itemgetter("Timestamp")
 _ONLY_STR = {str}
 
 
@@ -92,10 +97,13 @@ def _fast_fields(raw: Any) -> _StrFields | None:
         messages = raw["Messages"]
         if context is not None and type(context) is not dict:
             return None
+        times = ""
         if messages is not None:
             if type(messages) is not list:
                 return None
-            if set(map(type, chain.from_iterable(map(_message_fields, messages)))) - _ONLY_STR:
+            # (a Timestamp that is not a string fails the join: TypeError)
+            times = "\n".join(map(_message_stamp, messages))
+            if set(map(type, chain.from_iterable(map(_message_texts, messages)))) - _ONLY_STR:
                 return None
         if set(map(type, strings)) - _ONLY_STR:
             return None
@@ -103,7 +111,7 @@ def _fast_fields(raw: Any) -> _StrFields | None:
             return None
     except (KeyError, TypeError):  # a missing key, a non-object, a null time
         return None
-    return (*strings[:7], *stamps, len(messages or ()))  # type: ignore[return-value]
+    return (*strings[:7], *stamps, len(messages or ()), times)  # type: ignore[return-value]
 
 
 def _summary_of(session: Session, session_id: str) -> SessionSummary:
