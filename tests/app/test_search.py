@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.app.state.search import plain_run, search_texts
+from tui.app.state.search import search_texts
+from tui.session.text_search import plain_run
 from tui.demo.fixtures import NOW, fixture_document, fixture_session, session_id, varied_document, write
 from tui.session import read_snapshot
 

@@ -68,7 +68,7 @@ from .signals import ExitOnSignals
 from .state.classify import STALE, Expiries, live_expiries, shown_counts
 from .state.filters import Filter, next_status_filter
 from .state.order import ORDER_LABELS, next_order
-from .state.search import search_texts
+from .state.search import narrows, search_texts
 from .state.tree_model import ChatRow, SessionRow
 from .state.undone import UndoTracker
 from .widgets.detail_pane import DetailKit, DetailPane
@@ -596,12 +596,17 @@ class SessionApp(App[None]):
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
         # The fields the tree holds match at once; the message texts when the search worker is done.
-        self._set_filter(Filter(event.value.strip(), self.tree.model.filter.status))
-        self._search_texts()
+        before = self.tree.model.filter
+        text = event.value.strip()
+        # A character added: only the sessions found so far can still hold the text (they stay shown until then).
+        narrowed = self._found_complete and narrows(text, before.text)
+        self._set_filter(Filter(text, before.status, before.found if narrowed else frozenset()))
+        self._search_texts(within=before.found if narrowed else None)
 
-    def _search_texts(self, changes: ChangeSet | None = None) -> None:
+    def _search_texts(self, changes: ChangeSet | None = None, within: frozenset[str] | None = None) -> None:
         """Search the message texts for the filter's text (the last search is
-        cancelled); with ``changes``, only the sessions they name are searched again."""
+        cancelled); with ``changes``, only the sessions they name are searched again;
+        with ``within``, only those sessions."""
         current = self.tree.model.filter
         if changes is not None and not self._found_complete:
             changes = None  # a search of every session is still to finish: start it again
@@ -609,7 +614,7 @@ class SessionApp(App[None]):
         if current.text and self.snapshot is not None:
             touched = None if changes is None else [*changes.added, *changes.changed]
             kept = frozenset() if changes is None else current.found - changes.removed - changes.changed
-            self._search(current.text, [self.snapshot], touched, kept)
+            self._search(current.text, [self.snapshot], touched if within is None else list(within), kept)
         else:
             self.workers.cancel_group(self, "search")
 

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -97,7 +97,7 @@ class Snapshot:
 
     __slots__ = (
         "path", "data", "exists", "version", "updated", "extras", "identity", "changes", "newline", "writer",
-        "_entries", "_summaries", "_odd_ids", "_warnings", "_parsed",
+        "_entries", "_summaries", "_odd_ids", "_warnings", "_parsed", "_text_index",
     )
 
     def __init__(
@@ -145,6 +145,8 @@ class Snapshot:
         #: list so that taking it (``pop``) is atomic: no two callers get the
         #: same mutable values.
         self._parsed: list[dict[str, object]] = [parsed] if parsed else []
+        #: What this reading's text searches share, made at the first (see :mod:`.json_search`).
+        self._text_index: list[object] = []
 
     # -- reading ------------------------------------------------------------
 
@@ -169,6 +171,16 @@ class Snapshot:
         """The JSON bytes of one session as they are in the file."""
         span = self._entries.get(session_id)
         return None if span is None else memoryview(self.data)[span[0] : span[1]]
+
+    def search(
+        self, needle: str, *, only: Iterable[str] | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> frozenset[str] | None:
+        """Ids of the sessions (among ``only``) whose request, response, error or a message holds
+        ``needle`` (casefolded), from the file's bytes (see :mod:`.json_search`); ``None`` if
+        ``cancelled()`` became true on the way."""
+        from .json_search import search_snapshot
+
+        return search_snapshot(self, needle, only=only, cancelled=cancelled or (lambda: False))
 
     def session(self, session_id: str) -> Session | None:
         """Decode one full session (history included), or ``None`` if absent.

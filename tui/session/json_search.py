@@ -1,0 +1,254 @@
+"""The text search of a JSON reading (:meth:`Snapshot.search <tui.session.snapshot.Snapshot.search>`): one pass over the file's bytes.
+
+What is searched and how far a byte match goes: :mod:`.text_search`. Here:
+
+- The needle's plain run (:func:`~.text_search.byte_run`) is looked for
+  with ``find`` in an ASCII-lowered copy of the file's bytes, one pass over
+  the whole buffer (or over the spans of the sessions asked about, when
+  they are a small part of it). The copy is made page by page as the search
+  reaches them, in anonymous memory kept with the reading, so that the next
+  keystroke's search finds it made: a needle found near each session's
+  start lowers little of the file, a rare one lowers it all once.
+- A hit's offset names its session by bisection over the sessions' spans.
+- A hit is confirmed on its line. In the indented layout every writer uses
+  (Go's ``MarshalIndent``, this library's), a line holds one key and its
+  value, and a string never spans lines; the hit counts when its line is a
+  searched key at the depth of a session's fields (``Request``,
+  ``Response``, ``Error``) or of a message's (``Content``, ``Summary``,
+  inside ``Messages``), and the value, decoded alone, holds the needle
+  (casefolded). Keys, times, ids and ``Context`` values never count; an
+  escape that the raw bytes matched across (``\\n`` before an ``n``) does
+  not either. A session in any other layout is decoded whole to confirm.
+"""
+
+from __future__ import annotations
+
+import mmap
+import re
+import threading
+from bisect import bisect_right
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import orjson
+
+from .text_search import CHECK_EVERY, MESSAGE_TEXTS, SESSION_TEXTS, Cancelled, any_holds, byte_run, never, texts_of
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
+
+#: The lowered copy is made in pages of this many bytes.
+PAGE = 1 << 14
+#: A ``find`` looks this far ahead first, then twice as far each time, up to :data:`LAST_WINDOW`.
+FIRST_WINDOW = 1 << 13
+LAST_WINDOW = 1 << 22
+#: Below this share of the file, the sessions asked about are searched span by span, not in one pass.
+SPANS_SHARE = 0.5
+
+_FIRST_KEY = re.compile(rb"\{\r?\n( +)\"")
+_OBJECT_OPEN = re.compile(rb"[^\n]*\n *\{\r?\n( +)\"")
+_TEXT_KEY = re.compile(rb"( *)\"(" + b"|".join(k.encode() for k in SESSION_TEXTS + MESSAGE_TEXTS) + rb")\": \"")
+_SESSION_KEYS = frozenset(k.encode() for k in SESSION_TEXTS)
+
+
+class LoweredBytes:
+    """An ASCII-lowered copy of ``data``, made page by page as ``find`` needs it."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        # Anonymous memory is zero pages until written: only what was lowered costs memory.
+        self.copy = mmap.mmap(-1, max(1, len(data)))
+        self._done = bytearray((len(data) + PAGE - 1) // PAGE)
+        self._lock = threading.Lock()
+        #: Every page lowered.
+        self.complete = not data
+
+    def ensure(self, start: int, end: int) -> None:
+        """Lower ``data[start:end]`` (whole pages) if not done yet."""
+        done = self._done
+        first, last = start // PAGE, min(len(done), (end + PAGE - 1) // PAGE)
+        page = done.find(0, first, last)
+        if page < 0:
+            return
+        with self._lock:  # a cancelled search may still be lowering in another thread
+            while 0 <= page < last:
+                stop = done.find(1, page, last)
+                stop = last if stop < 0 else stop
+                low, high = page * PAGE, min(len(self.data), stop * PAGE)
+                self.copy[low:high] = self.data[low:high].lower()
+                done[page:stop] = b"\x01" * (stop - page)
+                page = done.find(0, stop, last)
+            self.complete = done.find(0) < 0
+
+    def find(self, run: bytes, start: int, end: int) -> int:
+        """The first offset of ``run`` in the lowered ``data[start:end]``, or -1."""
+        if self.complete:
+            return self.copy.find(run, start, end)
+        window = FIRST_WINDOW
+        reach = len(run) - 1
+        while start < end:
+            stop = min(end, start + window)
+            self.ensure(start, min(end, stop + reach))
+            found = self.copy.find(run, start, min(end, stop + reach))
+            if found >= 0:
+                return found
+            start = stop
+            window = min(LAST_WINDOW, window * 2)
+        return -1
+
+
+class TextIndex:
+    """What the searches of one reading share: the sessions' spans in file order, and the lowered bytes."""
+
+    def __init__(self, data: bytes, entries: dict[str, tuple[int, int]]) -> None:
+        spans = sorted(entries.items(), key=lambda item: item[1][0])
+        self.ids = [session_id for session_id, _ in spans]
+        self.starts = [span[0] for _, span in spans]
+        self.ends = [span[1] for _, span in spans]
+        self.lowered = LoweredBytes(data)
+
+
+def text_index(snapshot: Snapshot) -> TextIndex:
+    """The reading's :class:`TextIndex`, made at its first search."""
+    held = snapshot._text_index
+    if not held:
+        held.append(TextIndex(snapshot.data, snapshot._entries))
+    return held[0]
+
+
+def search_snapshot(
+    snapshot: Snapshot, needle: str, *, only: Iterable[str] | None = None, cancelled: Cancelled = never
+) -> frozenset[str] | None:
+    """Ids of the sessions of ``snapshot`` (among ``only``) whose texts hold ``needle``; ``None`` if cancelled."""
+    folded = needle.casefold()
+    if not folded or not len(snapshot):
+        return frozenset()
+    run = byte_run(needle)
+    wanted = None if only is None else {session_id for session_id in only if session_id in snapshot}
+    if not run:
+        return _decode_each(snapshot, folded, snapshot if wanted is None else wanted, cancelled)
+    index = text_index(snapshot)
+    search = _Search(snapshot.data, index, run, folded, wanted, cancelled)
+    if wanted is not None and len(wanted) < len(index.ids):
+        entries = snapshot._entries
+        spans = sorted(entries[session_id] for session_id in wanted)
+        if sum(end - start for start, end in spans) < SPANS_SHARE * len(snapshot.data):
+            for start, end in spans:
+                if not search.scan(start, end):
+                    return None
+            return frozenset(search.found)
+    if not search.scan(0, len(snapshot.data)):
+        return None
+    return frozenset(search.found)
+
+
+def _decode_each(snapshot: Snapshot, folded: str, ids: Iterable[str], cancelled: Cancelled) -> frozenset[str] | None:
+    """The search without a byte run: decode every session asked about."""
+    found = []
+    for count, session_id in enumerate(ids):
+        if count % CHECK_EVERY == 0 and cancelled():
+            return None
+        raw = snapshot.raw(session_id)
+        if raw is not None and _decoded_holds(raw, folded):
+            found.append(session_id)
+    return frozenset(found)
+
+
+def _decoded_holds(raw: bytes | memoryview, folded: str) -> bool:
+    try:
+        item = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return False
+    return any_holds(folded, texts_of(item))
+
+
+class _Search:
+    """One search: finds hits, maps them to sessions, confirms them (see the module's docstring)."""
+
+    def __init__(
+        self, data: bytes, index: TextIndex, run: bytes, folded: str, wanted: set[str] | None, cancelled: Cancelled
+    ) -> None:
+        self.data, self.index, self.run, self.folded = data, index, run, folded
+        self.wanted, self.cancelled = wanted, cancelled
+        self.found: list[str] = []
+        self._steps = -1  # (asks at the first step)
+
+    def scan(self, start: int, end: int) -> bool:
+        """Search ``data[start:end]``; False when cancelled on the way."""
+        data, index, run = self.data, self.index, self.run
+        starts, ends, ids = index.starts, index.ends, index.ids
+        find = index.lowered.find
+        wanted = self.wanted
+        at = start
+        while at < end:
+            self._steps += 1
+            if self._steps % CHECK_EVERY == 0 and self.cancelled():
+                return False
+            hit = find(run, at, end)
+            if hit < 0:
+                return True
+            i = bisect_right(starts, hit) - 1
+            if i < 0 or hit >= ends[i]:  # between sessions (the file's head, a comma)
+                at = starts[i + 1] if i + 1 < len(starts) else end
+                continue
+            session_id = ids[i]
+            if wanted is not None and session_id not in wanted:
+                at = ends[i]
+                continue
+            verdict = self._confirm(hit, starts[i], ends[i])
+            if verdict is None:  # not the indented layout: decode the session
+                verdict = _decoded_holds(memoryview(data)[starts[i] : ends[i]], self.folded)
+                at = ends[i]
+            if verdict is True:
+                self.found.append(session_id)
+                at = ends[i]
+            elif verdict is False:
+                at = _line_end(data, hit, ends[i])
+        return True
+
+    def _confirm(self, hit: int, start: int, end: int) -> bool | None:
+        """Whether the line of the hit at ``hit`` is a searched text that holds the needle (the
+        hit may be in its key: the text decides); ``None``: cannot tell here."""
+        data = self.data
+        line = data.rfind(b"\n", start, hit) + 1
+        key = _TEXT_KEY.match(data, line)  # (cannot pass the line's end: no newline in it)
+        if key is None:
+            # Not a searched key's line, in the indented layout; else decode.
+            return False if _FIRST_KEY.match(data, start, end) is not None else None
+        first = _FIRST_KEY.match(data, start, end)
+        if first is None:
+            return None
+        field_indent = len(first[1])
+        indent = len(key[1])
+        if key[2] in _SESSION_KEYS:
+            if indent != field_indent:
+                return False
+        else:
+            # A message's key: the last field of the session above it must be
+            # "Messages" (once that array closes, no line but the session's end
+            # or another field follows), and it must be at a message's depth.
+            margin = b"\n" + b" " * field_indent
+            field = data.rfind(margin + b'"', start, line)
+            if field < 0 or not data.startswith(b'"Messages": [', field + len(margin)):
+                return False  # a key of the same name elsewhere (in Context)
+            message = _OBJECT_OPEN.match(data, field + 1, end)
+            if message is None:
+                return None
+            if indent != len(message[1]):
+                return False
+        value_start = key.end() - 1
+        value_end = _line_end(data, hit, end)
+        if data[value_end - 1] == 13:  # \r
+            value_end -= 1
+        if data[value_end - 1] == 44:  # ,
+            value_end -= 1
+        try:
+            value = orjson.loads(data[value_start:value_end])
+        except orjson.JSONDecodeError:
+            return None
+        return isinstance(value, str) and self.folded in value.casefold()
+
+
+def _line_end(data: bytes, at: int, end: int) -> int:
+    found = data.find(b"\n", at, end)
+    return end if found < 0 else found
