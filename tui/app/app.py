@@ -598,6 +598,8 @@ class SessionApp(App[None]):
         # The fields the tree holds match at once; the message texts when the search worker is done.
         before = self.tree.model.filter
         text = event.value.strip()
+        if text == before.text:
+            return  # a space typed at the end: the same filter
         # A character added: only the sessions found so far can still hold the text (they stay shown until then).
         narrowed = self._found_complete and narrows(text, before.text)
         self._set_filter(Filter(text, before.status, before.found if narrowed else frozenset()))
@@ -621,7 +623,7 @@ class SessionApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="search the message texts")
     def _search(self, needle: str, box: list[Reading], only: list[str] | None, kept: frozenset[str]) -> None:
         snapshot = box.pop()  # see _load: the finished worker must not pin the reading
-        lower_this_thread()
+        # (At the UI's priority, unlike the other workers: the user waits for this one.)
         worker = get_current_worker()
         found = search_texts(snapshot, needle, only=only, cancelled=lambda: worker.is_cancelled)
         if found is not None and not worker.is_cancelled:

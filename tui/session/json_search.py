@@ -2,23 +2,28 @@
 
 What is searched and how far a byte match goes: :mod:`.text_search`. Here:
 
-- The needle's plain run (:func:`~.text_search.byte_run`) is looked for
-  with ``find`` in an ASCII-lowered copy of the file's bytes, one pass over
-  the whole buffer (or over the spans of the sessions asked about, when
-  they are a small part of it). The copy is made page by page as the search
-  reaches them, in anonymous memory kept with the reading, so that the next
-  keystroke's search finds it made: a needle found near each session's
-  start lowers little of the file, a rare one lowers it all once.
+- An ASCII needle is looked for in each way JSON writers write it
+  (:func:`written_forms`: ``<`` as is or as ``\\u003c``, ``"`` as ``\\"``...),
+  so that a hit is the needle itself; any other needle, by its plain run
+  (:func:`~.text_search.byte_run`), a hit being then only a place to look.
+  Each is found with ``find`` in an ASCII-lowered copy of the file's bytes,
+  one pass over the whole buffer (or over the spans of the sessions asked
+  about, when they are a small part of it). The copy is made page by page
+  as the search reaches them, in anonymous memory kept with the reading, so
+  that the next keystroke's search finds it made: a needle found near each
+  session's start lowers little of the file, a rare one lowers it all once.
 - A hit's offset names its session by bisection over the sessions' spans.
 - A hit is confirmed on its line. In the indented layout every writer uses
   (Go's ``MarshalIndent``, this library's), a line holds one key and its
   value, and a string never spans lines; the hit counts when its line is a
   searched key at the depth of a session's fields (``Request``,
   ``Response``, ``Error``) or of a message's (``Content``, ``Summary``,
-  inside ``Messages``), and the value, decoded alone, holds the needle
-  (casefolded). Keys, times, ids and ``Context`` values never count; an
-  escape that the raw bytes matched across (``\\n`` before an ``n``) does
-  not either. A session in any other layout is decoded whole to confirm.
+  inside ``Messages``), and the value holds the needle: at once when the
+  hit is the needle as written and no escape reaches into it, else the
+  value is decoded alone and compared casefolded. Keys, times, ids and
+  ``Context`` values never count; an escape that the raw bytes matched
+  across (``\\n`` before an ``n``) does not either. A session in any other
+  layout is decoded whole to confirm.
 """
 
 from __future__ import annotations
@@ -106,6 +111,8 @@ class TextIndex:
         self.starts = [span[0] for _, span in spans]
         self.ends = [span[1] for _, span in spans]
         self.lowered = LoweredBytes(data)
+        #: Session start → its shape (see ``_shape``), found at the first hit in it.
+        self.shapes: dict[int, tuple[int, int, int]] = {}
 
 
 def text_index(snapshot: Snapshot) -> TextIndex:
@@ -123,23 +130,61 @@ def search_snapshot(
     folded = needle.casefold()
     if not folded or not len(snapshot):
         return frozenset()
-    run = byte_run(needle)
     wanted = None if only is None else {session_id for session_id in only if session_id in snapshot}
-    if not run:
-        return _decode_each(snapshot, folded, snapshot if wanted is None else wanted, cancelled)
+    forms = written_forms(needle)
+    if forms is not None:  # each way JSON writes the needle: a hit is the needle itself
+        runs = [(form, True) for form in forms]
+    else:  # its plain run: a hit is a place to decode and look
+        run = byte_run(needle)
+        if not run:
+            return _decode_each(snapshot, folded, snapshot if wanted is None else wanted, cancelled)
+        runs = [(run, False)]
     index = text_index(snapshot)
-    search = _Search(snapshot.data, index, run, folded, wanted, cancelled)
+    found: set[str] = set()
+    for run, exact in runs:
+        left = wanted if not found else (set(index.ids) if wanted is None else wanted) - found
+        search = _Search(snapshot.data, index, run, folded, left, cancelled, exact=exact)
+        if not _scan(search, snapshot, index, left):
+            return None
+        found.update(search.found)
+    return frozenset(found)
+
+
+def _scan(search: _Search, snapshot: Snapshot, index: TextIndex, wanted: set[str] | None) -> bool:
+    """One pass over the file, or over the spans of the sessions ``wanted`` when they are a small part of it."""
     if wanted is not None and len(wanted) < len(index.ids):
         entries = snapshot._entries
         spans = sorted(entries[session_id] for session_id in wanted)
         if sum(end - start for start, end in spans) < SPANS_SHARE * len(snapshot.data):
-            for start, end in spans:
-                if not search.scan(start, end):
-                    return None
-            return frozenset(search.found)
-    if not search.scan(0, len(snapshot.data)):
+            return all(search.scan(start, end) for start, end in spans)
+    return search.scan(0, len(snapshot.data))
+
+
+#: How JSON writers write these characters inside a string (ASCII-lowered): as is, or escaped.
+_WRITTEN = {
+    "<": (b"<", b"\\u003c"), ">": (b">", b"\\u003e"), "&": (b"&", b"\\u0026"),
+    '"': (b'\\"',), "\\": (b"\\\\",), "\n": (b"\\n",), "\t": (b"\\t",), "\r": (b"\\r",),
+}
+#: At most this many ways of writing a needle are searched for (else its plain run is).
+MAX_FORMS = 8
+
+
+def written_forms(needle: str) -> list[bytes] | None:
+    """Every way JSON writers write an ASCII ``needle`` (lowered bytes: ``<`` as is or ``\\u003c``, ``"`` as ``\\"``...);
+    ``None`` for a needle with other characters, or too many ways."""
+    if not needle.isascii():
         return None
-    return frozenset(search.found)
+    forms = [b""]
+    for char in needle.lower():
+        written = _WRITTEN.get(char)
+        if written is None:
+            if not " " <= char <= "~":
+                return None
+            written = (char.encode("ascii"),)
+        forms = [form + way for form in forms for way in written]
+        if len(forms) > MAX_FORMS:
+            return None
+    return forms
 
 
 def _decode_each(snapshot: Snapshot, folded: str, ids: Iterable[str], cancelled: Cancelled) -> frozenset[str] | None:
@@ -166,11 +211,21 @@ class _Search:
     """One search: finds hits, maps them to sessions, confirms them (see the module's docstring)."""
 
     def __init__(
-        self, data: bytes, index: TextIndex, run: bytes, folded: str, wanted: set[str] | None, cancelled: Cancelled
+        self,
+        data: bytes,
+        index: TextIndex,
+        run: bytes,
+        folded: str,
+        wanted: set[str] | None,
+        cancelled: Cancelled,
+        *,
+        exact: bool,
     ) -> None:
         self.data, self.index, self.run, self.folded = data, index, run, folded
         self.wanted, self.cancelled = wanted, cancelled
         self.found: list[str] = []
+        #: ``run`` is the needle as written (see ``written_forms``): a hit in a text is the needle.
+        self.exact = exact
         self._steps = -1  # (asks at the first step)
 
     def scan(self, start: int, end: int) -> bool:
@@ -212,41 +267,74 @@ class _Search:
         data = self.data
         line = data.rfind(b"\n", start, hit) + 1
         key = _TEXT_KEY.match(data, line)  # (cannot pass the line's end: no newline in it)
-        if key is None:
-            # Not a searched key's line, in the indented layout; else decode.
-            return False if _FIRST_KEY.match(data, start, end) is not None else None
-        first = _FIRST_KEY.match(data, start, end)
-        if first is None:
+        shapes = self.index.shapes
+        shape = shapes.get(start)
+        if shape is None:
+            shape = shapes[start] = _shape(data, start, end)
+        if shape is _UNCLEAR:
             return None
-        field_indent = len(first[1])
+        if key is None:
+            return False  # not a searched key's line
+        field_indent, messages, message_indent = shape
         indent = len(key[1])
         if key[2] in _SESSION_KEYS:
             if indent != field_indent:
                 return False
-        else:
-            # A message's key: the last field of the session above it must be
-            # "Messages" (once that array closes, no line but the session's end
-            # or another field follows), and it must be at a message's depth.
-            margin = b"\n" + b" " * field_indent
-            field = data.rfind(margin + b'"', start, line)
-            if field < 0 or not data.startswith(b'"Messages": [', field + len(margin)):
-                return False  # a key of the same name elsewhere (in Context)
-            message = _OBJECT_OPEN.match(data, field + 1, end)
-            if message is None:
-                return None
-            if indent != len(message[1]):
-                return False
+        elif not (messages < line and indent == message_indent) or _after_messages(data, line, messages, field_indent):
+            return False  # a key of the same name elsewhere (in Context, or a field after Messages)
         value_start = key.end() - 1
         value_end = _line_end(data, hit, end)
         if data[value_end - 1] == 13:  # \r
             value_end -= 1
         if data[value_end - 1] == 44:  # ,
             value_end -= 1
+        run_end = hit + len(self.run)
+        if self.exact and value_start < hit and run_end < value_end and not _escape_reaches(data, value_start + 1, hit):
+            # The whole needle is plain ASCII and no escape reaches into the hit: the text
+            # holds those very characters (ASCII casefolds as it lowers).
+            return True
         try:
             value = orjson.loads(data[value_start:value_end])
         except orjson.JSONDecodeError:
             return None
         return isinstance(value, str) and self.folded in value.casefold()
+
+
+#: The shape of a session not in the indented layout.
+_UNCLEAR = (-1, -1, -1)
+
+
+def _shape(data: bytes, start: int, end: int) -> tuple[int, int, int]:
+    """A session's fields' indent, where its ``Messages`` field's line starts (-1: none) and its messages' keys' indent."""
+    first = _FIRST_KEY.match(data, start, end)
+    if first is None:
+        return _UNCLEAR
+    field_indent = len(first[1])
+    opened = data.find(b"\n" + b" " * field_indent + b'"Messages": [', start, end)
+    if opened < 0:
+        return field_indent, end, -1  # no messages: no line is after them
+    message = _OBJECT_OPEN.match(data, opened + 1, end)
+    return (field_indent, opened, len(message[1])) if message is not None else (field_indent, end, -1)
+
+
+def _after_messages(data: bytes, line: int, messages: int, field_indent: int) -> bool:
+    """Whether a session's field starts between its ``Messages`` field and ``line`` (the array closed before)."""
+    # Go writes Messages last: the common answer is found at the session's end.
+    return data.find(b"\n" + b" " * field_indent + b"]", messages, line) >= 0
+
+
+def _escape_reaches(data: bytes, start: int, at: int) -> bool:
+    """Whether an escape of the JSON string whose text starts at ``start`` covers the byte at ``at``
+    (``\\n`` is 2 bytes, ``\\uXXXX`` 6)."""
+    back = data.rfind(b"\\", max(start, at - 5), at)
+    if back < 0:
+        return False
+    first = back
+    while first > start and data[first - 1] == 92:
+        first -= 1
+    if (back - first) % 2:  # the last of a "\\\\": no escape starts at ``back``
+        return False
+    return back + (6 if data[back + 1] == 117 else 2) > at
 
 
 def _line_end(data: bytes, at: int, end: int) -> int:
