@@ -592,6 +592,12 @@ class SessionApp(App[None]):
         box.display = True
         # Focus now, not after a refresh: keys typed right after "/" must land in the box.
         self.screen.set_focus(box)
+        if self.snapshot is not None:
+            self._prepare_search([self.snapshot])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search-prepare", description="prepare the search")
+    def _prepare_search(self, box: list[Reading]) -> None:
+        box.pop().prepare_search()  # (popped: the finished worker must not pin the reading)
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
@@ -664,7 +670,8 @@ class SessionApp(App[None]):
     def _set_filter(self, new_filter: Filter) -> None:
         before = self.tree.cursor
         highlight_changed = self.messages_view.highlight != new_filter.text
-        self.messages_view.highlight = new_filter.text  # the history highlights the filter's text
+        # The history and the detail's searched fields highlight the filter's text.
+        self.messages_view.highlight = self.detail.highlight = new_filter.text
         self.tree.set_filter(new_filter)
         if self.tree.cursor == before and (isinstance(before, ChatRow) or highlight_changed):
             # Still on the row (no CursorMoved): the chat's shown sessions, or the highlight, changed.

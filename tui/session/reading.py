@@ -74,3 +74,7 @@ class Reading(Protocol):
         Returns ``None`` when ``cancelled()`` became true on the way (it is
         asked every few hundred sessions); meant to run in a worker thread.
         """
+
+    def prepare_search(self) -> None:
+        """Make ahead what this reading's searches share (a JSON file's lowered bytes), so that
+        the first :meth:`search` does not; for when a search box opens (any thread)."""

@@ -182,6 +182,12 @@ class Snapshot:
 
         return search_snapshot(self, needle, only=only, cancelled=cancelled or (lambda: False))
 
+    def prepare_search(self) -> None:
+        """Lower the file's bytes for :meth:`search` now (they are kept with the snapshot)."""
+        from .json_search import text_index
+
+        text_index(self).lowered.ensure(0, len(self.data))
+
     def session(self, session_id: str) -> Session | None:
         """Decode one full session (history included), or ``None`` if absent.
 

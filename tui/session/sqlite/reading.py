@@ -136,6 +136,9 @@ class SQLiteReading:
 
         return search_sqlite(self, needle, only=only, cancelled=cancelled or (lambda: False))
 
+    def prepare_search(self) -> None:
+        """Nothing to make ahead: SQLite and the transcripts' files are searched as they are."""
+
 
 def read_sqlite(
     reader: SessionStoreSQLite, previous: SQLiteReading | None = None, mirror: RowMirror | None = None
