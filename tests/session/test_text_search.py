@@ -129,3 +129,19 @@ def test_the_sqlite_search_finds_what_decoding_every_session_finds(tmp_path: Pat
         assert reading.search("готово", only=[session_id(2)]) == frozenset()
     finally:
         source.close()
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_typing_a_needle_a_character_at_a_time_finds_what_decoding_finds(tmp_path: Path, layout: str) -> None:
+    """Each search among the last one's finds, as the app does (it starts where the last needle was found)."""
+    path = tmp_path / "s.json"
+    doc = tricky_document()
+    doc["items"].update(varied_document()["items"])
+    path.write_bytes(LAYOUTS[layout](doc))
+    snapshot = read_snapshot(path)
+    for needle in ("of session 1", "please fix the failing", '<div class="x"> & then', "a back\\slash", "then\\nnew"):
+        found = None
+        for end in range(1, len(needle) + 1):
+            typed = needle[:end]
+            found = snapshot.search(typed, only=found)
+            assert found == decoded_search(snapshot, typed), typed

@@ -33,7 +33,7 @@ import re
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import orjson
 
@@ -44,9 +44,11 @@ if TYPE_CHECKING:
 
 #: The lowered copy is made in pages of this many bytes.
 PAGE = 1 << 14
+#: Pages lowered by one call (about a millisecond's work: see ``LoweredBytes.ensure``).
+CHUNK_PAGES = 32
 #: A ``find`` looks this far ahead first, then twice as far each time, up to :data:`LAST_WINDOW`.
 FIRST_WINDOW = 1 << 13
-LAST_WINDOW = 1 << 22
+LAST_WINDOW = 1 << 21
 #: Below this share of the file, the sessions asked about are searched span by span, not in one pass.
 SPANS_SHARE = 0.5
 
@@ -78,7 +80,8 @@ class LoweredBytes:
         with self._lock:  # a cancelled search may still be lowering in another thread
             while 0 <= page < last:
                 stop = done.find(1, page, last)
-                stop = last if stop < 0 else stop
+                # At most a chunk at a time: lower() holds the GIL, and the UI thread must not wait long.
+                stop = min(last if stop < 0 else stop, page + CHUNK_PAGES)
                 low, high = page * PAGE, min(len(self.data), stop * PAGE)
                 self.copy[low:high] = self.data[low:high].lower()
                 done[page:stop] = b"\x01" * (stop - page)
@@ -87,13 +90,14 @@ class LoweredBytes:
 
     def find(self, run: bytes, start: int, end: int) -> int:
         """The first offset of ``run`` in the lowered ``data[start:end]``, or -1."""
-        if self.complete:
-            return self.copy.find(run, start, end)
-        window = FIRST_WINDOW
+        # Window by window, also once all is lowered: find() holds the GIL, and the UI thread must not wait long.
+        complete = self.complete
+        window = LAST_WINDOW if complete else FIRST_WINDOW
         reach = len(run) - 1
         while start < end:
             stop = min(end, start + window)
-            self.ensure(start, min(end, stop + reach))
+            if not complete:
+                self.ensure(start, min(end, stop + reach))
             found = self.copy.find(run, start, min(end, stop + reach))
             if found >= 0:
                 return found
@@ -113,6 +117,20 @@ class TextIndex:
         self.lowered = LoweredBytes(data)
         #: Session start → its shape (see ``_shape``), found at the first hit in it.
         self.shapes: dict[int, tuple[int, int, int]] = {}
+        #: The last search's needle as written (each way) → what it searched and found.
+        self.searched: dict[bytes, _Searched] = {}
+
+    def prior(self, run: bytes) -> _Searched | None:
+        """What the last search found of a needle that ``run`` extends (``None``: it did not search one)."""
+        return next((searched for form, searched in self.searched.items() if run.startswith(form)), None)
+
+
+class _Searched(NamedTuple):
+    """One written form's search: among which sessions (``None``: all), which held it, and where as written."""
+
+    scope: set[str] | None
+    found: frozenset[str]
+    hits: dict[str, int]
 
 
 def text_index(snapshot: Snapshot) -> TextIndex:
@@ -141,12 +159,22 @@ def search_snapshot(
         runs = [(run, False)]
     index = text_index(snapshot)
     found: set[str] = set()
+    searched: dict[bytes, _Searched] = {}
     for run, exact in runs:
         left = wanted if not found else (set(index.ids) if wanted is None else wanted) - found
         search = _Search(snapshot.data, index, run, folded, left, cancelled, exact=exact)
-        if not _scan(search, snapshot, index, left):
+        prior = index.prior(run) if exact and left is not None else None
+        if prior is not None:
+            ok = _scan_from_prior(search, snapshot, index, left, prior)  # type: ignore[arg-type]
+        else:
+            ok = _scan(search, snapshot, index, left)
+        if not ok:
             return None
         found.update(search.found)
+        if exact:
+            searched[run] = _Searched(left, frozenset(search.found), search.hits)
+    if searched:
+        index.searched = searched
     return frozenset(found)
 
 
@@ -158,6 +186,40 @@ def _scan(search: _Search, snapshot: Snapshot, index: TextIndex, wanted: set[str
         if sum(end - start for start, end in spans) < SPANS_SHARE * len(snapshot.data):
             return all(search.scan(start, end) for start, end in spans)
     return search.scan(0, len(snapshot.data))
+
+
+def _scan_from_prior(search: _Search, snapshot: Snapshot, index: TextIndex, wanted: set[str], prior: _Searched) -> bool:
+    """The search of a needle that extends the last one (a character typed) as written.
+
+    A session the last searched for and did not find holds no text with the
+    new one. Where the last was found as written, the new one is there too
+    when the bytes go on as the new one's do; else the session is searched
+    from that place on (the last needle's earlier hits were no text).
+    """
+    run = search.run
+    lowered = index.lowered
+    copy = lowered.copy
+    entries = snapshot._entries
+    spans = []
+    for count, session_id in enumerate(wanted):
+        if count % CHECK_EVERY == 0 and search.cancelled():
+            return False
+        at = prior.hits.get(session_id)
+        if at is None:
+            if session_id not in prior.found and (prior.scope is None or session_id in prior.scope):
+                continue
+            spans.append(entries[session_id])
+            continue
+        end = entries[session_id][1]
+        if not lowered.complete:
+            lowered.ensure(at, at + len(run))
+        if copy[at : at + len(run)] == run:
+            search.found.append(session_id)
+            search.hits[session_id] = at
+        else:
+            spans.append((at, end))
+    spans.sort()
+    return all(search.scan(start, end) for start, end in spans)
 
 
 #: How JSON writers write these characters inside a string (ASCII-lowered): as is, or escaped.
@@ -226,6 +288,9 @@ class _Search:
         self.found: list[str] = []
         #: ``run`` is the needle as written (see ``written_forms``): a hit in a text is the needle.
         self.exact = exact
+        #: Session → where the needle was found as written (the fast confirmation).
+        self.hits: dict[str, int] = {}
+        self._at_hit = False
         self._steps = -1  # (asks at the first step)
 
     def scan(self, start: int, end: int) -> bool:
@@ -256,6 +321,8 @@ class _Search:
                 at = ends[i]
             if verdict is True:
                 self.found.append(session_id)
+                if self._at_hit:
+                    self.hits[session_id] = hit
                 at = ends[i]
             elif verdict is False:
                 at = _line_end(data, hit, ends[i])
@@ -265,6 +332,7 @@ class _Search:
         """Whether the line of the hit at ``hit`` is a searched text that holds the needle (the
         hit may be in its key: the text decides); ``None``: cannot tell here."""
         data = self.data
+        self._at_hit = False
         line = data.rfind(b"\n", start, hit) + 1
         key = _TEXT_KEY.match(data, line)  # (cannot pass the line's end: no newline in it)
         shapes = self.index.shapes
@@ -292,6 +360,7 @@ class _Search:
         if self.exact and value_start < hit and run_end < value_end and not _escape_reaches(data, value_start + 1, hit):
             # The whole needle is plain ASCII and no escape reaches into the hit: the text
             # holds those very characters (ASCII casefolds as it lowers).
+            self._at_hit = True
             return True
         try:
             value = orjson.loads(data[value_start:value_end])
