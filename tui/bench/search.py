@@ -18,6 +18,7 @@ Runs in a child process (see :mod:`tui.bench.child`).
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,8 @@ async def _typing(path: Path, size: tuple[int, int]) -> dict[str, Any]:
             await _idle(app, 0.2)
         await _idle(app, 0.05)
     return {
+        # The machine's load while typing (1, 5, 15 min): the search shares the cores with it.
+        "load_average": list(os.getloadavg()),
         "samples": len(latencies),
         "p50": median(latencies),
         "p95": percentile(latencies, 95),
