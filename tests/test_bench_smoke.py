@@ -35,7 +35,7 @@ def test_a_tiny_run_measures_every_family_and_reports_targets(tmp_path: Path) ->
     assert set(doc) >= {"machine", "settings", "measurements", "notes", "targets"}
     assert {"cpu", "cores", "python", "orjson", "textual"} <= set(doc["machine"])
     rows = doc["measurements"]
-    assert {row["family"] for row in rows} == {"library", "memory", "app", "foreign", "sqlite"}
+    assert {row["family"] for row in rows} == {"library", "memory", "app", "search", "foreign", "sqlite"}
     for row in rows:
         assert set(row) == FIELDS
         assert row["file"] == ("30 × 3" if row["family"] == "foreign" else "40 × 3")
@@ -48,15 +48,18 @@ def test_a_tiny_run_measures_every_family_and_reports_targets(tmp_path: Path) ->
                  "SessionStoreJSON(path).list()", "get_or_load", "list_by_chat", "find_by", "stats",
                  "lock-less writer's update (before", "lock-less writer's update (after",
                  "one close (Manager → SessionStoreSQLite", "a row upserted by another process → visible",
-                 "a transcript line appended by another process → visible"):
+                 "a transcript line appended by another process → visible",
+                 "keystroke in the / filter → tree shows the text search's result, p95"):
         assert part in names, part
     targeted = [row for row in rows if row["met"] is not None]
     assert len(targeted) == doc["targets"]["met"] + doc["targets"]["missed"]
     # SPEC §4's targets that apply to any file: open (twice), close (largest file, twice),
     # memory (three times), external write, keystroke p99, the public API (list, get_or_load,
     # list_by_chat, find_by, stats), SPEC §6's drop rate; SPEC §7's four on the SQLite store
-    # (first screen, one close, a row and a transcript line on screen).
-    assert len(targeted) == 19
+    # (first screen, one close, a row and a transcript line on screen); SPEC §8's keystroke in
+    # the / filter (on files of up to 10k sessions).
+    assert len(targeted) == 20
+    assert sum(row["met"] is not None for row in rows if row["family"] == "search") == 1
     assert sum(row["met"] is not None for row in rows if row["family"] == "sqlite") == 4
     json.dumps(doc)  # plain data
     text = markdown([Measurement(**row) for row in rows], doc["machine"], doc["notes"])
@@ -86,7 +89,7 @@ def test_sizes_parse() -> None:
         parse_sizes("ten by two")
     with pytest.raises(SystemExit):
         cli.main(["--sizes", "nope"])
-    assert set(FAMILIES) == {"library", "edits", "memory", "app", "foreign", "sqlite"}
+    assert set(FAMILIES) == {"library", "edits", "memory", "app", "search", "foreign", "sqlite"}
 
 
 def test_files_are_generated_once_per_size(tmp_path: Path) -> None:

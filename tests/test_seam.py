@@ -89,3 +89,16 @@ def test_the_check_sees_what_it_must() -> None:
     assert [(module, names) for _, module, names in seen] == [
         ("tui.session.watching", ["watch_file"]), ("tui.session.snapshot", ["Snapshot"]), ("tui.session.codec", ["*"]),
     ]
+
+
+def test_clients_search_texts_through_the_reading_not_a_stores_bytes() -> None:
+    """The filter's text search is ``Reading.search``; no client reaches for a JSON reading's ``raw`` bytes."""
+    import re
+
+    offenders = []
+    for client in CLIENTS:
+        for path in sorted((ROOT / client).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            if re.search(r"""getattr\([^)]*["']raw["']|\.raw\(""", text):
+                offenders.append(str(path.relative_to(ROOT.parent)))
+    assert not offenders, offenders

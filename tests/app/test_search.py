@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.app.state.search import plain_run, search_texts
+from tui.app.state.search import search_texts
+from tui.session.text_search import plain_run
 from tui.demo.fixtures import NOW, fixture_document, fixture_session, session_id, varied_document, write
 from tui.session import read_snapshot
 
@@ -132,6 +133,28 @@ async def test_the_history_highlights_the_filters_text(varied_file: Path) -> Non
         view = app.messages_view
         row = next(y for y, line in enumerate(widget_text(pilot, view).splitlines()) if "of session 4" in line)
         strip = app.screen._compositor.render_strips()[view.region.y + row]
-        reversed_text = "".join(seg.text for seg in strip if seg.style is not None and seg.style.reverse)
-        assert reversed_text == "of session 4", reversed_text
+        marked = "".join(seg.text for seg in strip if seg.style is not None and seg.style.underline)
+        assert marked == "of session 4", marked
+        await quiesce(pilot)
+
+
+async def test_the_detail_highlights_the_filters_text_in_the_searched_fields(varied_file: Path) -> None:
+    from apphelpers import widget_text
+
+    app = frozen_app(varied_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *["space" if c == " " else c for c in "EXCEEDED"])
+        await wait_until(pilot, lambda: app.tree.model.visible_ids() == [session_id(4)], what="the match")
+        await pilot.press("enter", "down")
+        await wait_until(pilot, lambda: "exceeded" in widget_text(pilot, app.detail), what="its detail")
+        await settle(pilot)
+        view = app.detail
+        lines = widget_text(pilot, view).splitlines()
+        row = next(y for y, line in enumerate(lines) if "exceeded" in line)
+        strip = app.screen._compositor.render_strips()[view.region.y + row]
+        marked = "".join(seg.text for seg in strip if seg.style is not None and seg.style.underline)
+        assert marked == "exceeded", marked
+        match = app.detail._styles.get()["match"]
+        assert match.bgcolor is not None and match.bgcolor != app.detail._styles.fill().bgcolor
         await quiesce(pilot)

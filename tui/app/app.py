@@ -68,7 +68,7 @@ from .signals import ExitOnSignals
 from .state.classify import STALE, Expiries, live_expiries, shown_counts
 from .state.filters import Filter, next_status_filter
 from .state.order import ORDER_LABELS, next_order
-from .state.search import search_texts
+from .state.search import narrows, search_texts
 from .state.tree_model import ChatRow, SessionRow
 from .state.undone import UndoTracker
 from .widgets.detail_pane import DetailKit, DetailPane
@@ -592,16 +592,29 @@ class SessionApp(App[None]):
         box.display = True
         # Focus now, not after a refresh: keys typed right after "/" must land in the box.
         self.screen.set_focus(box)
+        if self.snapshot is not None:
+            self._prepare_search([self.snapshot])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search-prepare", description="prepare the search")
+    def _prepare_search(self, box: list[Reading]) -> None:
+        box.pop().prepare_search()  # (popped: the finished worker must not pin the reading)
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
         # The fields the tree holds match at once; the message texts when the search worker is done.
-        self._set_filter(Filter(event.value.strip(), self.tree.model.filter.status))
-        self._search_texts()
+        before = self.tree.model.filter
+        text = event.value.strip()
+        if text == before.text:
+            return  # a space typed at the end: the same filter
+        # A character added: only the sessions found so far can still hold the text (they stay shown until then).
+        narrowed = self._found_complete and narrows(text, before.text)
+        self._set_filter(Filter(text, before.status, before.found if narrowed else frozenset()))
+        self._search_texts(within=before.found if narrowed else None)
 
-    def _search_texts(self, changes: ChangeSet | None = None) -> None:
+    def _search_texts(self, changes: ChangeSet | None = None, within: frozenset[str] | None = None) -> None:
         """Search the message texts for the filter's text (the last search is
-        cancelled); with ``changes``, only the sessions they name are searched again."""
+        cancelled); with ``changes``, only the sessions they name are searched again;
+        with ``within``, only those sessions."""
         current = self.tree.model.filter
         if changes is not None and not self._found_complete:
             changes = None  # a search of every session is still to finish: start it again
@@ -609,14 +622,14 @@ class SessionApp(App[None]):
         if current.text and self.snapshot is not None:
             touched = None if changes is None else [*changes.added, *changes.changed]
             kept = frozenset() if changes is None else current.found - changes.removed - changes.changed
-            self._search(current.text, [self.snapshot], touched, kept)
+            self._search(current.text, [self.snapshot], touched if within is None else list(within), kept)
         else:
             self.workers.cancel_group(self, "search")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search", description="search the message texts")
     def _search(self, needle: str, box: list[Reading], only: list[str] | None, kept: frozenset[str]) -> None:
         snapshot = box.pop()  # see _load: the finished worker must not pin the reading
-        lower_this_thread()
+        # (At the UI's priority, unlike the other workers: the user waits for this one.)
         worker = get_current_worker()
         found = search_texts(snapshot, needle, only=only, cancelled=lambda: worker.is_cancelled)
         if found is not None and not worker.is_cancelled:
@@ -657,7 +670,8 @@ class SessionApp(App[None]):
     def _set_filter(self, new_filter: Filter) -> None:
         before = self.tree.cursor
         highlight_changed = self.messages_view.highlight != new_filter.text
-        self.messages_view.highlight = new_filter.text  # the history highlights the filter's text
+        # The history and the detail's searched fields highlight the filter's text.
+        self.messages_view.highlight = self.detail.highlight = new_filter.text
         self.tree.set_filter(new_filter)
         if self.tree.cursor == before and (isinstance(before, ChatRow) or highlight_changed):
             # Still on the row (no CursorMoved): the chat's shown sessions, or the highlight, changed.

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 MARKER = "BENCH-RESULT "
-_ALLOWED = {"app", "memory", "sqlite_app"}
+_ALLOWED = {"app", "memory", "search", "sqlite_app"}
 
 
 def run(module: str, function: str, timeout: float = 900, **kwargs: Any) -> Any:

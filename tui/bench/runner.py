@@ -14,7 +14,7 @@ from .library import measure_edits, measure_open, measure_public_api, measure_re
 from .report import Measurement, document, machine, progress, ratio
 from .timing import median
 
-FAMILIES = ("library", "edits", "memory", "app", "foreign", "sqlite")
+FAMILIES = ("library", "edits", "memory", "app", "search", "foreign", "sqlite")
 
 #: SPEC §4 targets.
 OPEN_RATIO = 1.25
@@ -24,6 +24,9 @@ VISIBLE_SECONDS_1K = 0.100
 FIRST_SCREEN_SECONDS = 1.5
 KEY_P99_SECONDS = 0.100
 MEMORY_RATIO = 3.0
+#: SPEC §8: a keystroke in the ``/`` filter updates the tree within this (seconds; files of up to 10k sessions).
+SEARCH_KEY_SECONDS = 0.300
+SEARCH_TARGET_SESSIONS = 10_000
 #: SPEC §6: of 100 writes next to a writer that takes no lock, at most this many drop one of its updates.
 DROPS_PER_100 = 1.0
 #: SPEC §7 targets on the SQLite store (absolute: seconds).
@@ -143,6 +146,9 @@ def measure_file(
     if "app" in settings.families:
         progress(f"  app: first screen, external writes, keystrokes (at {time.monotonic() - began:.1f} s)")
         rows.extend(_guarded(lambda: measure_app(bf, files, settings, floor, json_time), f"{bf.label}: app", notes))
+    if "search" in settings.families:
+        progress(f"  search: keystrokes in the / filter (at {time.monotonic() - began:.1f} s)")
+        rows.extend(_guarded(lambda: measure_search(bf, files, settings), f"{bf.label}: search", notes))
     progress(f"  done in {time.monotonic() - began:.1f} s")
     return rows
 
@@ -292,6 +298,29 @@ def measure_app(
         row.check(MEMORY_RATIO)
     rows.append(row)
     return rows
+
+
+def measure_search(bf: BenchFile, files: FileCache, settings: Settings) -> list[Measurement]:
+    """SPEC §8: keystroke in the ``/`` filter → the tree shows the search's result (see :mod:`.search`)."""
+    path = files.scratch(bf, "search")
+    try:
+        result = child.run("search", "typing", path=str(path), width=settings.width, height=settings.height)
+    finally:
+        files.discard(path)
+    extra = {k: v for k, v in result.items() if k != "latencies"}
+    name = "keystroke in the / filter → tree shows the text search's result"
+    p95 = Measurement("search", f"{name}, p95", bf.label, bf.size, result["p95"], samples=result["samples"], extra=extra)
+    if bf.sessions <= SEARCH_TARGET_SESSIONS:
+        p95.check(SEARCH_KEY_SECONDS, on="value")
+    return [
+        Measurement("search", f"{name}, p50", bf.label, bf.size, result["p50"], samples=result["samples"]),
+        p95,
+        Measurement("search", f"{name}, max", bf.label, bf.size, result["max"], samples=result["samples"]),
+        Measurement(
+            "search", f"{name}, max, a word with no ASCII (reference)", bf.label, bf.size, result["other_max"],
+            samples=1,
+        ),
+    ]
 
 
 def measure_sqlite(bf: BenchFile, files: FileCache, settings: Settings) -> list[Measurement]:

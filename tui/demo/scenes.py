@@ -232,6 +232,30 @@ async def _filter_text(pilot: Pilot) -> None:
     await pilot.press("enter", "down")  # back to the tree, onto the first session
 
 
+def _timed_out_document() -> Doc:
+    """The varied sessions, one of them failed with "timed out" in its error and its history."""
+    doc = varied_document()
+    failed = doc["items"][session_id(4)]
+    failed["Error"] = "agent exited with status 1: the build timed out after 600 s"
+    failed["Messages"].append(
+        {"Role": "assistant", "Content": "The build timed out twice on ARM; retrying with a longer limit.",
+         "Summary": "retry", "Timestamp": failed["LastActivity"]}
+    )
+    return doc
+
+
+async def _filter_message_text(pilot: Pilot) -> None:
+    await pilot.press("slash")
+    await type_text(pilot, "Timed Out")
+    app = pilot.app
+    assert isinstance(app, SessionApp)
+    for _ in range(100):  # the search of the texts runs in a worker
+        if app.tree.model.visible_ids() == [session_id(4)]:
+            break
+        await asyncio.sleep(0.05)
+    await pilot.press("enter", "down")  # back to the tree, onto the session found
+
+
 async def _filter_status(pilot: Pilot) -> None:
     await pilot.press("s", "down")  # all → running; onto the first session
 
@@ -345,6 +369,12 @@ SCENES: tuple[Scene, ...] = (
     Scene("cleanup", "cleanup: sessions idle over 1d, previewed", prepare=_cleanup),
     Scene("filter-text", "filtered by text: 5302", prepare=_filter_text),
     Scene("filter-status", "filtered by status: running", prepare=_filter_status),
+    Scene(
+        "filter-message-text",
+        "filtered by text found in an error and a message: highlighted in both panes",
+        _timed_out_document,
+        prepare=_filter_message_text,
+    ),
     Scene("read-only", "read-only: edits are refused", options={"read_only": True}, prepare=_read_only_refuses),
     Scene(
         "confirm-close-bot",

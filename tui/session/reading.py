@@ -8,7 +8,7 @@ both satisfy it. A :class:`~tui.session.Source` makes them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -62,3 +62,19 @@ class Reading(Protocol):
 
     def stats(self) -> dict[str, int]:
         """Counts per status plus ``total`` (see :func:`~tui.session.count_statuses`)."""
+
+    def search(
+        self, needle: str, *, only: Iterable[str] | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> frozenset[str] | None:
+        """Ids of the sessions (among ``only``; default every one) whose request, response, error
+        or a message's content or summary contains ``needle``, compared casefolded.
+
+        Looks in the store's bytes (the file; the rows and transcripts)
+        without decoding every session (see :mod:`~tui.session.text_search`).
+        Returns ``None`` when ``cancelled()`` became true on the way (it is
+        asked every few hundred sessions); meant to run in a worker thread.
+        """
+
+    def prepare_search(self) -> None:
+        """Make ahead what this reading's searches share (a JSON file's lowered bytes), so that
+        the first :meth:`search` does not; for when a search box opens (any thread)."""

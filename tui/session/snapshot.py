@@ -13,7 +13,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -74,7 +74,7 @@ class Snapshot:
 
     __slots__ = (
         "path", "data", "exists", "updated", "extras", "identity", "changes", "newline", "writer",
-        "_entries", "_summaries", "_odd_ids", "_warnings", "_parsed",
+        "_entries", "_summaries", "_odd_ids", "_warnings", "_parsed", "_text_index",
     )
 
     def __init__(
@@ -120,6 +120,8 @@ class Snapshot:
         #: first :meth:`sessions` to check instead of parsing the bytes again.
         #: In a list so that taking it (``pop``) is atomic.
         self._parsed: list[dict[str, str]] = [parsed] if parsed else []
+        #: What this reading's text searches share, made at the first (see :mod:`.json_search`).
+        self._text_index: list[object] = []
 
     # -- reading ------------------------------------------------------------
 
@@ -144,6 +146,22 @@ class Snapshot:
         """The JSON bytes of one session as they are in the file."""
         span = self._entries.get(session_id)
         return None if span is None else memoryview(self.data)[span[0] : span[1]]
+
+    def search(
+        self, needle: str, *, only: Iterable[str] | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> frozenset[str] | None:
+        """Ids of the sessions (among ``only``) whose request, response, error or a message holds
+        ``needle`` (casefolded), from the file's bytes (see :mod:`.json_search`); ``None`` if
+        ``cancelled()`` became true on the way."""
+        from .json_search import search_snapshot
+
+        return search_snapshot(self, needle, only=only, cancelled=cancelled or (lambda: False))
+
+    def prepare_search(self) -> None:
+        """Lower the file's bytes for :meth:`search` now (they are kept with the snapshot)."""
+        from .json_search import text_index
+
+        text_index(self).lowered.ensure(0, len(self.data))
 
     def session(self, session_id: str) -> Session | None:
         """Decode one full session (history included), or ``None`` if absent.

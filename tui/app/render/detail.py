@@ -77,8 +77,11 @@ def pretty_json(value: object, styles: Styles) -> Text:
     return text
 
 
-def session_detail(session: Session, summary: SessionSummary | None, now: datetime, styles: Styles) -> RenderableType:
-    """Every field of ``session``, in Go's order, plus unknown keys."""
+def session_detail(
+    session: Session, summary: SessionSummary | None, now: datetime, styles: Styles, highlight: str = ""
+) -> RenderableType:
+    """Every field of ``session``, in Go's order, plus unknown keys; ``highlight`` (the filter's
+    text, any case) marked in the error, request and response with the ``match`` style."""
     stale = summary.is_stale(now) if summary is not None else False
     badge = badge_for(session.status, stale=stale)
     grid = Table.grid(padding=(0, 1))
@@ -117,8 +120,14 @@ def session_detail(session: Session, summary: SessionSummary | None, now: dateti
     if extra:
         rows.append(("Other keys", pretty_json(extra, styles)))
     for key, value in rows:
+        if highlight and key in _SEARCHED and isinstance(value, Text):
+            value.highlight_words([highlight], styles["match"], case_sensitive=False)
         grid.add_row(key, value)
     return grid
+
+
+#: The fields the filter's text search looks in (the messages are the history's).
+_SEARCHED = frozenset({"Error", "Request", "Response"})
 
 
 def chat_detail(chat_id: str, summaries: list[SessionSummary], now: datetime, styles: Styles) -> RenderableType:

@@ -18,7 +18,7 @@ from .strip_view import Layout, Prepared, StripView, rich_layout
 
 _PARTS = {
     name: f"detail--{name}"
-    for name in ("key", "dim", "error", "json-key", "json-string", "json-number", "json-literal")
+    for name in ("key", "dim", "error", "match", "json-key", "json-string", "json-number", "json-literal")
 }
 
 Styles = Mapping[str, Style]
@@ -34,13 +34,18 @@ class DetailKit:
     options: ConsoleOptions
     styles: Styles
     width: int
+    #: Text to highlight in the searched fields (any case): the filter's.
+    highlight: str = ""
 
     def layout(self, content: Content) -> Layout:
         return rich_layout(lambda: content(self.styles), self.console, self.options)
 
     def session(self, session: Session, summary: SessionSummary | None, now: datetime) -> Prepared:
         """The session's fields, laid out now (in a worker)."""
-        return Prepared.at(self.layout(lambda styles: session_detail(session, summary, now, styles)), self.width)
+        highlight = self.highlight
+        return Prepared.at(
+            self.layout(lambda styles: session_detail(session, summary, now, styles, highlight)), self.width
+        )
 
 
 class DetailPane(StripView):
@@ -53,6 +58,8 @@ class DetailPane(StripView):
         self._styles = PartStyles(self, {**_PARTS, **BADGE_CLASSES})
         self.session_id: str | None = None
         self._shown: Content = lambda styles: Text("Select a session to see its fields.")
+        #: The filter's text, highlighted in the searched fields (set by the app).
+        self.highlight = ""
 
     def on_mount(self) -> None:
         self._show(self._shown)
@@ -60,7 +67,7 @@ class DetailPane(StripView):
     def kit(self) -> DetailKit:
         """A :class:`DetailKit` for the pane as it is now (UI thread only)."""
         app = self.app
-        return DetailKit(app.console, app.console_options, self._styles.get(), self.content_width)
+        return DetailKit(app.console, app.console_options, self._styles.get(), self.content_width, self.highlight)
 
     def show_session(
         self, session: Session, summary: SessionSummary | None, now: datetime, prepared: Prepared | None = None
@@ -69,7 +76,8 @@ class DetailPane(StripView):
         keeps the scroll position for the same session."""
         same = session.id == self.session_id
         self.session_id = session.id
-        self._shown = lambda styles: session_detail(session, summary, now, styles)
+        highlight = self.highlight
+        self._shown = lambda styles: session_detail(session, summary, now, styles, highlight)
         if prepared is not None:
             self.show_layout(prepared)
         else:

@@ -20,7 +20,7 @@ and transcript as stored at that moment.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +125,19 @@ class SQLiteReading:
     def stats(self) -> dict[str, int]:
         """Counts per status plus ``total`` (see :func:`~tui.session.count_statuses`)."""
         return count_statuses(summary.status for summary in self._summaries.values())
+
+    def search(
+        self, needle: str, *, only: Iterable[str] | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> frozenset[str] | None:
+        """Ids of the sessions (among ``only``) whose request, response, error or a message holds
+        ``needle`` (casefolded), from the rows and transcripts (see :mod:`.search`); ``None`` if
+        ``cancelled()`` became true on the way."""
+        from .search import search_sqlite
+
+        return search_sqlite(self, needle, only=only, cancelled=cancelled or (lambda: False))
+
+    def prepare_search(self) -> None:
+        """Nothing to make ahead: SQLite and the transcripts' files are searched as they are."""
 
 
 def read_sqlite(
