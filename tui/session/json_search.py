@@ -33,14 +33,25 @@ import re
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple, Protocol
 
 import orjson
 
 from .text_search import CHECK_EVERY, MESSAGE_TEXTS, SESSION_TEXTS, Cancelled, any_holds, byte_run, never, texts_of
 
-if TYPE_CHECKING:
-    from .snapshot import Snapshot
+
+class Snapshot(Protocol):
+    """What the search reads of a :class:`~tui.session.snapshot.Snapshot` (declared here, so
+    the snapshot can import its search and not the other way round)."""
+
+    data: bytes
+    #: Session id → the span of its value in ``data``.
+    _entries: Mapping[str, tuple[int, int]]
+    #: At most one :class:`TextIndex`, made by the first search.
+    _text_index: list[object]
+
+    def raw(self, session_id: str) -> memoryview | None: ...
 
 #: The lowered copy is made in pages of this many bytes.
 PAGE = 1 << 14

@@ -27,6 +27,7 @@ from .gcpause import gc_paused
 from .gotime import format_time
 from .identity import FileIdentity, file_identity  # noqa: F401 - file_identity: still importable from here
 from .gojson import encode_key, encode_session_bytes
+from .json_search import search_snapshot, text_index
 from .jsonbytes import loads_exact
 from .incremental import reparse
 from .layout import ItemsSplit, is_items_placeholder, join_items, split_items
@@ -153,14 +154,10 @@ class Snapshot:
         """Ids of the sessions (among ``only``) whose request, response, error or a message holds
         ``needle`` (casefolded), from the file's bytes (see :mod:`.json_search`); ``None`` if
         ``cancelled()`` became true on the way."""
-        from .json_search import search_snapshot
-
         return search_snapshot(self, needle, only=only, cancelled=cancelled or (lambda: False))
 
     def prepare_search(self) -> None:
         """Lower the file's bytes for :meth:`search` now (they are kept with the snapshot)."""
-        from .json_search import text_index
-
         text_index(self).lowered.ensure(0, len(self.data))
 
     def session(self, session_id: str) -> Session | None:

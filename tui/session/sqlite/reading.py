@@ -31,6 +31,7 @@ from ..summary import SessionSummary
 from .row_mirror import ROW_COLUMNS, RowMirror
 from .rows import decode_summary
 from .schema import TABLE
+from .search import search_sqlite
 from .store import SessionStoreSQLite, fetch
 from .transcript_counts import TranscriptFile, TranscriptScan, scan_transcripts
 from .transcripts import SUFFIX, transcript_key
@@ -132,8 +133,6 @@ class SQLiteReading:
         """Ids of the sessions (among ``only``) whose request, response, error or a message holds
         ``needle`` (casefolded), from the rows and transcripts (see :mod:`.search`); ``None`` if
         ``cancelled()`` became true on the way."""
-        from .search import search_sqlite
-
         return search_sqlite(self, needle, only=only, cancelled=cancelled or (lambda: False))
 
     def prepare_search(self) -> None:

@@ -16,17 +16,25 @@ only), as :meth:`~tui.session.sqlite.reading.SQLiteReading.session` reads them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Protocol
 
 import orjson
 
 from ..text_search import CHECK_EVERY, Cancelled, any_holds, byte_run, message_texts, never
 from .schema import TABLE
-from .store import fetch
+from .store import SessionStoreSQLite, fetch
 
-if TYPE_CHECKING:
-    from .reading import SQLiteReading
+
+class SQLiteReading(Protocol):
+    """What the search reads of a :class:`~tui.session.sqlite.reading.SQLiteReading` (declared
+    here, so the reading can import its search and not the other way round)."""
+
+    transcripts: Path
+    _reader: SessionStoreSQLite
+    #: Session id → its transcript's file name.
+    _names: Mapping[str, str]
 
 
 def search_sqlite(
