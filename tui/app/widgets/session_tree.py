@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.session import ChangeSet, Reading
+from tui.session import ChangeSet, Reading, SessionSummary
 
 from ..render.rows import chat_row, session_row
 from ..state.attention import Alert, TroubleWatch
@@ -115,6 +115,37 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
     def unseen_text(self) -> str:
         """Changes out of view, for the border: ``2 new above · 1 changed below``."""
         return self._tally.text()
+
+    # -- what is shown -------------------------------------------------------
+
+    @property
+    def filter(self) -> Filter:
+        """The filter the rows are shown under."""
+        return self.model.filter
+
+    @property
+    def order(self) -> str:
+        """The order of the rows (see :mod:`~tui.app.state.order`)."""
+        return self.model.order
+
+    @property
+    def row_count(self) -> int:
+        """How many rows (chats and sessions) the filter shows."""
+        return self.model.row_count
+
+    @property
+    def marked_count(self) -> int:
+        """How many marked sessions the filter shows."""
+        return len(self.model.marked_visible())
+
+    def summary(self, session_id: str) -> SessionSummary | None:
+        """The summary of a session of the reading shown (filtered out or not)."""
+        return self.model.summaries.get(session_id)
+
+    def chat_summaries(self, chat_id: str) -> list[SessionSummary]:
+        """The summaries of a chat's sessions the filter shows, in row order."""
+        summaries = self.model.summaries
+        return [summaries[sid] for sid in self.model.visible_ids(chat_id)]
 
     # -- data in ------------------------------------------------------------
 
@@ -307,6 +338,14 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         else:
             return
         self.post_message(self.MarksChanged(self))
+
+    def unmark(self, session_ids: Iterable[str]) -> None:
+        """Unmark these sessions (those marked: the others are left as they are)."""
+        unmarked = self.model.marked.intersection(session_ids)
+        if unmarked:
+            self.model.marked.difference_update(unmarked)
+            self.refresh()
+            self.post_message(self.MarksChanged(self))
 
     def clear_marks(self) -> None:
         """Unmark everything."""
