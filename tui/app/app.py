@@ -312,7 +312,7 @@ class SessionApp(Loading, Selection, Editing, Chrome, Notices, Export, Commands,
 
     def action_cycle_order(self) -> None:
         """Order the tree by activity, by chat id, or failures first (the cursor keeps its session)."""
-        self.tree.set_order(next_order(self.tree.model.order))
+        self.tree.set_order(next_order(self.tree.order))
         self._update_chrome()
 
     def action_next_trouble(self) -> None:

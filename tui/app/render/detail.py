@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
 from datetime import datetime
 
 from rich.console import Group, RenderableType
 from rich.highlighter import JSONHighlighter
-from rich.style import Style
 from rich.table import Table
 from rich.text import Span, Text
 
@@ -19,11 +17,11 @@ from tui.text.safe import printable
 from .badges import BADGE_STYLES, badge_for, summary_badge
 from .rows import one_line
 from .times import ago, expires_text, zoned_time
+from .styles import Styles
 
 #: Longer texts are cut in the detail pane (the messages pane has the history).
 MAX_TEXT = 4000
 
-Styles = Mapping[str, Style]
 _json_highlighter = JSONHighlighter()
 
 

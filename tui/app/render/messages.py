@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.console import Console
@@ -14,11 +14,11 @@ from tui.text.safe import printable
 
 from .rows import one_line
 from .times import ago, in_zone
+from .styles import Styles
 
 #: A message longer than this many lines is cut until expanded.
 CUT_LINES = 12
 
-Styles = Mapping[str, Style]
 ROLE_STYLES = {"user": "role--user", "assistant": "role--assistant", "system": "role--system", "tool": "role--tool"}
 
 

@@ -8,11 +8,9 @@ symbol, a narrower agent and a bare count.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 
 from rich.cells import cell_len
-from rich.style import Style
 from rich.text import Text
 
 from tui.session import SessionSummary
@@ -22,6 +20,7 @@ from ..state.attention import Alert
 from ..state.tree_model import ChatGroup
 from .badges import summary_badge
 from .times import ago
+from .styles import Styles
 
 #: From this width on, rows show every column.
 WIDE = 60
@@ -31,7 +30,6 @@ REQUEST_COLUMN = 84
 PROJECT_WITH_REQUEST = 20
 SHORT_ID = 8
 
-Styles = Mapping[str, Style]
 
 
 def one_line(text: str) -> str:
