@@ -40,6 +40,17 @@ _PARTS = {name: f"session-tree--{name}" for name in ("chat", "dim", "id", "agent
 _CONTEXTS = {name: f"session-tree--{name}" for name in ("cursor", "cursor-blurred", "flash")}
 
 
+@dataclass
+class TreeMessage(Message):
+    """A message from a :class:`SessionTree` (its ``control``, for ``@on`` selectors)."""
+
+    tree: SessionTree
+
+    @property
+    def control(self) -> SessionTree:
+        return self.tree
+
+
 class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
     """Sessions grouped by chat, with status badges, marks and a cursor."""
 
@@ -59,46 +70,24 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
     COMPONENT_CLASSES = {*_PARTS.values(), *_CONTEXTS.values(), *BADGE_CLASSES.values()}
 
     @dataclass
-    class CursorMoved(Message):
+    class CursorMoved(TreeMessage):
         """The cursor is on another row (``None``: the tree is empty)."""
 
-        tree: SessionTree
         row: Row | None
 
-        @property
-        def control(self) -> SessionTree:
-            return self.tree
-
     @dataclass
-    class NeedsLook(Message):
+    class NeedsLook(TreeMessage):
         """Sessions have just turned failed or stale."""
 
-        tree: SessionTree
         alerts: list[Alert]
 
-        @property
-        def control(self) -> SessionTree:
-            return self.tree
-
     @dataclass
-    class UnseenChanged(Message):
+    class UnseenChanged(TreeMessage):
         """The count of changes out of view changed (see :attr:`SessionTree.unseen_text`)."""
 
-        tree: SessionTree
-
-        @property
-        def control(self) -> SessionTree:
-            return self.tree
-
     @dataclass
-    class MarksChanged(Message):
+    class MarksChanged(TreeMessage):
         """Marks were added or removed."""
-
-        tree: SessionTree
-
-        @property
-        def control(self) -> SessionTree:
-            return self.tree
 
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
