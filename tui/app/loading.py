@@ -79,11 +79,12 @@ class Loading(AppBase):
             return  # a worker finished while the app shuts down
         snapshot = message.snapshot
         first = self.snapshot is None
-        retired = (self.snapshot, self._reading_counts)
+        # Held in a Handoff, not a local: the worker's take() must drop the last reference.
+        retired: Handoff[object] = Handoff((self.snapshot, self._reading_counts))
         self.snapshot, self.error, self.reloaded = snapshot, None, self.clock()
         self._reading_counts = (snapshot, message.counts, message.expiries)
         if not first:
-            self._discard(Handoff(retired))
+            self._discard(retired)
         touched: set[str] = set()
         if first:
             self.tree.load(snapshot)
