@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from tui.session import Reading, Session, SessionSummary
+from tui.session import EditKind, Reading, Session, SessionSummary
 
 from .widgets.strip_view import Prepared
 
@@ -18,7 +18,7 @@ class FileChanged(Message):
 
 @dataclass
 class SnapshotLoaded(Message):
-    """A new reading of the file; ``snapshot.changes`` is relative to the one shown.
+    """A new reading of the store; ``snapshot.changes`` is relative to the one shown.
 
     ``counts`` (per status) and ``expiries`` (the sorted expiry POSIX times of live
     sessions per live status, from which the stale count at any moment is a
@@ -28,10 +28,10 @@ class SnapshotLoaded(Message):
     """
 
     snapshot: Reading
-    counts: dict[str, int] | None = None
-    expiries: dict[str, list[float]] | None = None
+    counts: dict[str, int]
+    expiries: dict[str, list[float]]
     #: ``time.monotonic()`` when the reading began (only edits done by then are checked).
-    started: float | None = None
+    started: float
 
 
 @dataclass
@@ -69,7 +69,7 @@ class DetailLoaded(Message):
 class EditDone(Message):
     """An edit went through the Manager."""
 
-    verb: str
+    kind: EditKind
     requested: list[str]
     done: list[str]
     removed: int = 0
@@ -83,5 +83,5 @@ class EditDone(Message):
 class EditFailed(Message):
     """An edit failed; nothing was written half-way."""
 
-    verb: str
+    kind: EditKind
     error: str

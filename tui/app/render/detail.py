@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
 from datetime import datetime
 
 from rich.console import Group, RenderableType
 from rich.highlighter import JSONHighlighter
-from rich.style import Style
 from rich.table import Table
 from rich.text import Span, Text
 
@@ -18,12 +16,12 @@ from tui.text import ago, one_line
 from tui.text.safe import printable
 
 from .badges import BADGE_STYLES, badge_for, summary_badge
+from .styles import Styles
 from .times import expires_text, zoned_time
 
 #: Longer texts are cut in the detail pane (the messages pane has the history).
 MAX_TEXT = 4000
 
-Styles = Mapping[str, Style]
 _json_highlighter = JSONHighlighter()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.console import Console
@@ -13,12 +13,12 @@ from tui.session import Message
 from tui.text import ago, one_line
 from tui.text.safe import printable
 
+from .styles import Styles
 from .times import in_zone
 
 #: A message longer than this many lines is cut until expanded.
 CUT_LINES = 12
 
-Styles = Mapping[str, Style]
 ROLE_STYLES = {"user": "role--user", "assistant": "role--assistant", "system": "role--system", "tool": "role--tool"}
 
 

@@ -8,11 +8,9 @@ symbol, a narrower agent and a bare count.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 
 from rich.cells import cell_len
-from rich.style import Style
 from rich.text import Text
 
 from tui.session import SessionSummary
@@ -21,6 +19,7 @@ from tui.text import ago, one_line, plural
 from ..state.attention import Alert
 from ..state.tree_model import ChatGroup
 from .badges import summary_badge
+from .styles import Styles
 
 #: From this width on, rows show every column.
 WIDE = 60
@@ -30,7 +29,6 @@ REQUEST_COLUMN = 84
 PROJECT_WITH_REQUEST = 20
 SHORT_ID = 8
 
-Styles = Mapping[str, Style]
 
 
 def short_id(session_id: str) -> str:

@@ -1,4 +1,4 @@
-"""``ConfirmScreen``: a yes/no question about an edit; ``y`` confirms, ``n``/``escape`` cancel."""
+"""``ConfirmScreen``: a yes/no question about an edit; ``y`` (or ``enter``) confirms, ``n``/``escape`` cancel."""
 
 from __future__ import annotations
 
@@ -13,24 +13,21 @@ from textual.widgets import Button, Static
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before an edit. Dismisses with ``True`` to go ahead."""
 
-    #: Enter on the default button must not destroy anything.
-    AUTO_FOCUS = "#no"
+    #: Enter presses the focused button: it confirms, as in the cleanup dialog (tab to Cancel).
+    AUTO_FOCUS = "#yes"
 
     BINDINGS = [
         Binding("y", "confirm", "Yes"),
         Binding("n,escape", "cancel", "No"),
     ]
 
-    def __init__(
-        self, title: str, body: Text, *, action_label: str, danger: bool = True, warning: Text | None = None
-    ) -> None:
+    def __init__(self, title: str, body: Text, *, action_label: str, warning: Text | None = None) -> None:
         """``warning``: said above the buttons (a writer that takes no lock is likely to undo the edit)."""
         super().__init__()
         self._warning = warning
         self._title = title
         self._body = body
         self._action_label = action_label
-        self._danger = danger
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="confirm"):
@@ -39,7 +36,7 @@ class ConfirmScreen(ModalScreen[bool]):
             if self._warning is not None:
                 yield Static(self._warning, classes="dialog-warning", id="warning")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self._action_label} (y)", variant="error" if self._danger else "primary", id="yes")
+                yield Button(f"{self._action_label} (y)", variant="error", id="yes")
                 yield Button("Cancel (n)", id="no")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

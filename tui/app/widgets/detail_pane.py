@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +13,7 @@ from rich.text import Text
 from tui.session import Session, SessionSummary
 
 from ..render.detail import chat_detail, session_detail
+from ..render.styles import Styles
 from .parts import BADGE_CLASSES, PartStyles
 from .strip_view import Layout, Prepared, StripView, rich_layout
 
@@ -21,7 +22,6 @@ _PARTS = {
     for name in ("key", "dim", "error", "match", "json-key", "json-string", "json-number", "json-literal")
 }
 
-Styles = Mapping[str, Style]
 #: What the pane shows, given its part styles.
 Content = Callable[[Styles], RenderableType]
 

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.session import ChangeSet, Reading
+from tui.session import ChangeSet, Reading, SessionSummary
 
 from ..render.rows import chat_row, session_row
 from ..state.attention import Alert, TroubleWatch
@@ -38,6 +38,17 @@ FLASH_SECONDS = 1.5
 _PARTS = {name: f"session-tree--{name}" for name in ("chat", "dim", "id", "agent", "project", "mark")}
 #: Rows with a background of their own: every part is resolved on it.
 _CONTEXTS = {name: f"session-tree--{name}" for name in ("cursor", "cursor-blurred", "flash")}
+
+
+@dataclass
+class TreeMessage(Message):
+    """A message from a :class:`SessionTree` (its ``control``, for ``@on`` selectors)."""
+
+    tree: SessionTree
+
+    @property
+    def control(self) -> SessionTree:
+        return self.tree
 
 
 class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
@@ -59,46 +70,24 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
     COMPONENT_CLASSES = {*_PARTS.values(), *_CONTEXTS.values(), *BADGE_CLASSES.values()}
 
     @dataclass
-    class CursorMoved(Message):
+    class CursorMoved(TreeMessage):
         """The cursor is on another row (``None``: the tree is empty)."""
 
-        tree: SessionTree
         row: Row | None
 
-        @property
-        def control(self) -> SessionTree:
-            return self.tree
-
     @dataclass
-    class NeedsLook(Message):
+    class NeedsLook(TreeMessage):
         """Sessions have just turned failed or stale."""
 
-        tree: SessionTree
         alerts: list[Alert]
 
-        @property
-        def control(self) -> SessionTree:
-            return self.tree
-
     @dataclass
-    class UnseenChanged(Message):
+    class UnseenChanged(TreeMessage):
         """The count of changes out of view changed (see :attr:`SessionTree.unseen_text`)."""
 
-        tree: SessionTree
-
-        @property
-        def control(self) -> SessionTree:
-            return self.tree
-
     @dataclass
-    class MarksChanged(Message):
+    class MarksChanged(TreeMessage):
         """Marks were added or removed."""
-
-        tree: SessionTree
-
-        @property
-        def control(self) -> SessionTree:
-            return self.tree
 
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -115,6 +104,37 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
     def unseen_text(self) -> str:
         """Changes out of view, for the border: ``2 new above · 1 changed below``."""
         return self._tally.text()
+
+    # -- what is shown -------------------------------------------------------
+
+    @property
+    def filter(self) -> Filter:
+        """The filter the rows are shown under."""
+        return self.model.filter
+
+    @property
+    def order(self) -> str:
+        """The order of the rows (see :mod:`~tui.app.state.order`)."""
+        return self.model.order
+
+    @property
+    def row_count(self) -> int:
+        """How many rows (chats and sessions) the filter shows."""
+        return self.model.row_count
+
+    @property
+    def marked_count(self) -> int:
+        """How many marked sessions the filter shows."""
+        return len(self.model.marked_visible())
+
+    def summary(self, session_id: str) -> SessionSummary | None:
+        """The summary of a session of the reading shown (filtered out or not)."""
+        return self.model.summaries.get(session_id)
+
+    def chat_summaries(self, chat_id: str) -> list[SessionSummary]:
+        """The summaries of a chat's sessions the filter shows, in row order."""
+        summaries = self.model.summaries
+        return [summaries[sid] for sid in self.model.visible_ids(chat_id)]
 
     # -- data in ------------------------------------------------------------
 
@@ -307,6 +327,14 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
         else:
             return
         self.post_message(self.MarksChanged(self))
+
+    def unmark(self, session_ids: Iterable[str]) -> None:
+        """Unmark these sessions (those marked: the others are left as they are)."""
+        unmarked = self.model.marked.intersection(session_ids)
+        if unmarked:
+            self.model.marked.difference_update(unmarked)
+            self.refresh()
+            self.post_message(self.MarksChanged(self))
 
     def clear_marks(self) -> None:
         """Unmark everything."""

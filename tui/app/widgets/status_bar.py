@@ -25,7 +25,8 @@ class StatusFacts:
     counts: dict[str, int]
     stale: int
     path: Path
-    live: bool
+    #: Live updates are paused (else the bar says ``● LIVE``).
+    paused: bool
     reloaded: datetime | None
     error: str | None
     read_only: bool
@@ -94,10 +95,10 @@ class StatusBar(Static):
         """``● LIVE 12:00:00 read-only │ filter … │ ``."""
         styles = self._styles.get()
         head = Text(no_wrap=True, end="")
-        if facts.live:
-            head.append("● LIVE", styles["live"])
-        else:
+        if facts.paused:
             head.append("❚❚ PAUSED", styles["paused"])
+        else:
+            head.append("● LIVE", styles["live"])
         if facts.reloaded is not None and clock:
             head.append(f" {facts.reloaded.strftime('%H:%M:%S')} {facts.zone}", styles["dim"])
         if facts.read_only:
