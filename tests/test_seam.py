@@ -24,7 +24,7 @@ STORE_NEUTRAL = frozenset({
     "Session", "SessionSummary", "Message", "Config", "Status", "LIVE_STATUSES", "parse_status",
     "cleanup_candidates", "count_statuses", "status_stats",
     # times and ages
-    "format_age", "parse_age", "format_time", "parse_time", "GO_ZERO_TIME",
+    "Clock", "format_age", "parse_age", "format_time", "parse_time", "GO_ZERO_TIME",
     # a session as its store holds it, and the store's size (any store)
     "stored_object", "stored_time", "extra_fields", "store_footprint", "Footprint", "plain_json",
     # writers that take no lock, and the edits they undo (a reading's ``writer`` may say so; any store)

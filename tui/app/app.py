@@ -29,9 +29,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from tui.session import ChangeSet, Reading, Source, StoreLocations, open_source
+from tui.session import ChangeSet, Clock, Reading, Source, StoreLocations, open_source
 
-from .base import Clock
 from .chrome import Chrome
 from .commands import Commands
 from .editing import Editing

@@ -8,24 +8,19 @@ each other, declared here so that each module reads on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from tui.session import ChangeSet, Reading, Source, StoreLocations
+from tui.session import ChangeSet, Clock, Reading, Source, StoreLocations
 
 from .state.classify import Expiries
 from .state.undone import UndoTracker
 from .widgets.detail_pane import DetailPane
 from .widgets.message_view import MessageView
 from .widgets.session_tree import SessionTree
-
-#: What the app asks the time of (a fixed one in tests and scenes).
-Clock = Callable[[], datetime]
-
 
 class AppBase(App[None]):
     """The shared state; :class:`~tui.app.app.SessionApp` sets it in its constructor."""
