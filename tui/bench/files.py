@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,22 +67,21 @@ class FileCache:
 
     def get(self, sessions: int, messages: int) -> BenchFile:
         """The pristine file of this size (generated on first use). Do not modify it."""
-        key = (sessions, messages)
-        found = self._files.get(key)
-        if found is None:
-            path = self.directory / f"sessions-{sessions}x{messages}.json"
-            size = write_file(path, sessions, messages, seed=SEED, overwrite=True)
-            found = self._files[key] = BenchFile(sessions, messages, path, size)
-        return found
+        return self._generated(self._files, self.directory / f"sessions-{sessions}x{messages}.json", sessions, messages, write_file)
 
     def get_sqlite(self, sessions: int, messages: int) -> BenchFile:
         """The pristine SQLite store of this size (a base directory: db/tingly.db and transcripts). Do not modify it."""
-        key = (sessions, messages)
-        found = self._stores.get(key)
+        return self._generated(self._stores, self.directory / f"sqlite-{sessions}x{messages}", sessions, messages, write_sqlite)
+
+    @staticmethod
+    def _generated(
+        made: dict[tuple[int, int], BenchFile], path: Path, sessions: int, messages: int, write: Callable[..., int]
+    ) -> BenchFile:
+        """The store of this size in ``made``, written at ``path`` by ``write`` on first use."""
+        found = made.get((sessions, messages))
         if found is None:
-            path = self.directory / f"sqlite-{sessions}x{messages}"
-            size = write_sqlite(path, sessions, messages, seed=SEED, overwrite=True)
-            found = self._stores[key] = BenchFile(sessions, messages, path, size)
+            size = write(path, sessions, messages, seed=SEED, overwrite=True)
+            found = made[(sessions, messages)] = BenchFile(sessions, messages, path, size)
         return found
 
     def scratch_sqlite(self, source: BenchFile, name: str) -> Path:

@@ -53,6 +53,10 @@ class Snapshot(Protocol):
 
     def raw(self, session_id: str) -> memoryview | None: ...
 
+    def __len__(self) -> int: ...
+
+    def __contains__(self, session_id: object) -> bool: ...
+
 #: The lowered copy is made in pages of this many bytes.
 PAGE = 1 << 14
 #: Pages lowered by one call (about a millisecond's work: see ``LoweredBytes.ensure``).

@@ -16,7 +16,7 @@ only), as :meth:`~tui.session.sqlite.reading.SQLiteReading.session` reads them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -35,6 +35,12 @@ class SQLiteReading(Protocol):
     _reader: SessionStoreSQLite
     #: Session id → its transcript's file name.
     _names: Mapping[str, str]
+
+    def __len__(self) -> int: ...
+
+    def __contains__(self, session_id: object) -> bool: ...
+
+    def __iter__(self) -> Iterator[str]: ...
 
 
 def search_sqlite(
