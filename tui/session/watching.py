@@ -7,6 +7,13 @@ watched non-recursively with ``watchfiles``; changes closer together than
 :data:`DEBOUNCE_MS` are reported once. Where a directory cannot be
 watched, or none exists yet, every relevant file is ``stat``-ed each
 :data:`POLL_SECONDS` instead. Plain Python (threads), no UI.
+
+A source that can use the list of files that changed (it has
+``track_changes`` and ``note_changes``, as
+:class:`~tui.session.sqlite.source.SQLiteSource` does) is told once the
+watch is set up, then given each batch of changed paths before
+``on_change`` is called, and told when the watch ends or falls back to
+polling.
 """
 
 from __future__ import annotations
@@ -47,7 +54,13 @@ def watch_source(source: Source, on_change: Callable[[], None], stop: threading.
         def relevant(_change: watchfiles.Change, changed: str) -> bool:
             return source.is_relevant(Path(changed))
 
+        track = getattr(source, "track_changes", None)
+        note = getattr(source, "note_changes", None)
+        if not (callable(track) and callable(note)):
+            track = note = None
+        tracking = False
         try:
+            # A yield on each timeout as well: the first one says that the watch is set up.
             for changes in watchfiles.watch(
                 *present,
                 watch_filter=relevant,
@@ -55,17 +68,28 @@ def watch_source(source: Source, on_change: Callable[[], None], stop: threading.
                 step=10,
                 stop_event=stop,
                 rust_timeout=1000,
-                yield_on_timeout=waiting,
+                yield_on_timeout=True,
                 recursive=False,
                 raise_interrupt=False,
             ):
+                if track is not None and not tracking:
+                    track(True)
+                    tracking = True
                 if changes:
+                    if note is not None:
+                        note(frozenset(Path(changed) for _, changed in changes))
                     on_change()
                 if waiting and any(d.is_dir() for d in directories if d not in present):
                     on_change()  # a directory appeared: it may already hold what matters
                     break
         except Exception:  # no inotify, a directory removed...: poll instead
+            if tracking and track is not None:
+                track(False)
+                tracking = False
             _poll(source, directories, on_change, stop, until_more_than=None)
+        finally:
+            if tracking and track is not None:
+                track(False)
 
 
 def watch_file(path: Path, on_change: Callable[[], None], stop: threading.Event) -> None:

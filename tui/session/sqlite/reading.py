@@ -5,7 +5,9 @@ Summaries come from the rows; message counts from the transcripts' lines
 Reading again with the previous reading is cheap:
 
 - nothing is re-read when ``PRAGMA data_version`` is unchanged (no commit
-  by any other connection) and no transcript changed (one ``stat`` each);
+  by any other connection) and no transcript changed (one ``stat`` each,
+  or, under a watcher that names the files that changed, one per changed
+  transcript: see :class:`~.source.SQLiteSource`);
 - otherwise SQLite compares the table with a copy of the previous
   reading's rows in the reading connection's memory (:mod:`.row_mirror`:
   every column but ``response``, which counts by its length) and returns
@@ -20,7 +22,7 @@ and transcript as stored at that moment.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -128,13 +130,19 @@ class SQLiteReading:
 
 
 def read_sqlite(
-    reader: SessionStoreSQLite, previous: SQLiteReading | None = None, mirror: RowMirror | None = None
+    reader: SessionStoreSQLite,
+    previous: SQLiteReading | None = None,
+    mirror: RowMirror | None = None,
+    only: Collection[str] | None = None,
 ) -> SQLiteReading:
     """Read the store ``reader`` opened; ``changes`` relative to ``previous``.
 
     ``mirror`` (kept by the caller from one reading to the next, with the
     same ``reader``) lets SQLite find the rows that changed since
-    ``previous`` instead of fetching every row. Raises
+    ``previous`` instead of fetching every row. ``only`` names the
+    transcript files that may have changed since ``previous`` (every other
+    one is taken as ``previous`` saw it; see
+    :func:`~.transcript_counts.scan_transcripts`). Raises
     :class:`~tui.session.StoreError` subclasses as the store does
     (:class:`~tui.session.DatabaseBusyError` for a database locked past the
     reader's busy timeout).
@@ -144,7 +152,7 @@ def read_sqlite(
         return _empty(reader, previous)
     if previous is not None and not (previous.exists and previous.transcripts == reader.transcripts):
         previous = None  # nothing to build on: compare in full
-    scan = scan_transcripts(reader.transcripts, previous._files if previous is not None else None)
+    scan = scan_transcripts(reader.transcripts, previous._files if previous is not None else None, only)
     if previous is not None and previous._reader is reader and previous.data_version == version:
         # No commit since: only transcripts can have changed.
         if not scan.changed:
