@@ -222,3 +222,45 @@ def test_under_watch_source_another_processs_append_is_read_without_a_listing(
     seen.reset()
     append(base, "a", "after the watch")
     assert source.read(reading).changes.changed == {"a"} and seen.listed == 1  # stopped: full scans again
+
+
+# -- the rows first, their counts after ------------------------------------------
+
+
+def test_read_rows_reads_no_transcript_and_the_next_reading_counts_them_all(
+    base: Path, source: SQLiteSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (base / "remote" / "transcripts" / "zz.jsonl").write_bytes(transcript_line("stray"))
+    (base / "remote" / "transcripts" / "e.jsonl").unlink()  # a session without a transcript
+    seen = Listings(monkeypatch)
+    rows = source.read_rows()
+    assert seen.listed == 0 and seen.counted == []
+    assert not rows.counted and set(counts(rows).values()) == {None}
+    assert rows.changes.added == set("abcde") and rows.warnings == ()
+    append(base, "a", "three")  # between the two readings
+    counted = source.read(rows)
+    assert counted.counted and counts(counted) == {"a": 3, "b": 2, "c": 2, "d": 2, "e": 0}
+    assert counted.changes.changed == set("abcde") and not counted.changes.added and not counted.changes.removed
+    assert any("zz.jsonl" in w for w in counted.warnings)
+    assert set(counts(rows).values()) == {None}  # the first reading is unchanged
+    fresh = SQLiteSource(base / "db" / "tingly.db")
+    try:
+        full = fresh.read()
+        assert counted.summaries() == full.summaries() and counted.warnings == full.warnings
+    finally:
+        fresh.close()
+
+
+def test_counts_after_rows_that_changed_meanwhile(base: Path, source: SQLiteSource) -> None:
+    import sqlite3
+
+    rows = source.read_rows()
+    conn = sqlite3.connect(base / "db" / "tingly.db", isolation_level=None)
+    conn.execute("UPDATE remote_sessions SET project = '/moved' WHERE id = 'b'")
+    conn.execute("DELETE FROM remote_sessions WHERE id = 'c'")
+    conn.close()
+    counted = source.read(rows)
+    assert counted.changes.removed == {"c"} and counted.changes.changed == set("abde")
+    assert counted.summary("b").project == "/moved" and counts(counted) == {"a": 2, "b": 2, "d": 2, "e": 2}
+    # A reading of no commit and no transcript change after it is a reading of no change.
+    assert not source.read(counted).changes

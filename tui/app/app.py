@@ -297,9 +297,15 @@ class SessionApp(App[None]):
         # finished worker (and so its arguments) until a cyclic garbage
         # collection, and a reading pins the whole file's bytes.
         base = box.pop()
-        lower_this_thread()
+        if base is not None:  # (the first reading at the UI's priority: until it comes, nothing is on screen)
+            lower_this_thread()
         started = time.monotonic()
         try:
+            rows_first = getattr(self.source, "read_rows", None) if base is None else None
+            if rows_first is not None:  # the rows at once, their message counts in the next reading
+                base = rows_first()
+                self.post_message(SnapshotLoaded(base, base.stats(), live_expiries(base.summaries()), started))
+            lower_this_thread()
             snapshot = self.source.read(base)
         except StoreError as exc:  # invalid, unreadable, a database busy: the last good view stays
             self.post_message(SnapshotFailed(str(exc)))
@@ -341,8 +347,8 @@ class SessionApp(App[None]):
         if not first:
             self._discard(retired)
         touched: set[str] = set()
-        if first:
-            self.tree.load(snapshot)
+        if first or not getattr(retired[0], "counted", True):
+            self.tree.load(snapshot)  # (after a reading without counts: the counts, not changes to flash)
         elif snapshot.changes:
             touched = self.tree.apply(snapshot, snapshot.changes)
         cursor = self.tree.cursor
@@ -355,7 +361,8 @@ class SessionApp(App[None]):
         if self.undo.observe(snapshot, message.started, self.clock()):
             self._show_undone()
         self._update_chrome()
-        self._finish_load()
+        if getattr(snapshot, "counted", True):  # (else the same worker reads again, for the counts)
+            self._finish_load()
         if self.tree.model.filter.text and not first and snapshot.changes:
             self._search_texts(snapshot.changes)  # the found sessions of the new reading
         if first:

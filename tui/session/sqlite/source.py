@@ -81,6 +81,19 @@ class SQLiteSource:
 
         A missing database is an empty reading with ``exists=False``.
         """
+        return self._read(previous, count=True)
+
+    def read_rows(self) -> SQLiteReading:
+        """A first reading without the message counts (``counted`` false, each ``message_count`` ``None``).
+
+        The rows alone, to show them sooner: a large store spends about
+        half of a first reading counting its transcripts' lines. Pass the
+        result to :meth:`read` for the counts (every session is then among
+        its changes).
+        """
+        return self._read(None, count=False)
+
+    def _read(self, previous: Reading | None, *, count: bool) -> SQLiteReading:
         with self._lock:  # one reading at a time: the mirror follows one line of readings
             if self._reader is None:
                 self._reader = SessionStoreSQLite(self.db_path, self.transcripts, busy_timeout=self.busy_timeout)
@@ -96,7 +109,8 @@ class SQLiteSource:
                 only = hinted  # every transcript changed since `previous` began is in it
             try:
                 reading = read_sqlite(
-                    self._reader, previous if isinstance(previous, SQLiteReading) else None, self._mirror, only
+                    self._reader, previous if isinstance(previous, SQLiteReading) else None, self._mirror, only,
+                    count=count,
                 )
             except BaseException:
                 with self._hints_lock:
@@ -105,7 +119,7 @@ class SQLiteSource:
             with self._hints_lock:
                 # A base only if a watcher reported every change since this reading began.
                 self._base = reading if tracked and self._epoch == epoch else None
-            if only is None:
+            if only is None and count:
                 self._base_full_scan = now
             return reading
 
