@@ -264,3 +264,47 @@ def test_counts_after_rows_that_changed_meanwhile(base: Path, source: SQLiteSour
     assert counted.summary("b").project == "/moved" and counts(counted) == {"a": 2, "b": 2, "d": 2, "e": 2}
     # A reading of no commit and no transcript change after it is a reading of no change.
     assert not source.read(counted).changes
+
+
+def test_a_commit_is_reported_again_shortly_after_and_a_transcript_append_once(
+    base: Path, source: SQLiteSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.session import watching
+
+    calls: list[float] = []
+    stop = threading.Event()
+    tracked = threading.Event()
+    real_track = source.track_changes
+
+    def track(on: bool) -> None:
+        real_track(on)
+        if on:
+            tracked.set()
+
+    monkeypatch.setattr(source, "track_changes", track)
+    thread = threading.Thread(target=watch_source, args=(source, lambda: calls.append(time.monotonic()), stop), daemon=True)
+    thread.start()
+    try:
+        assert tracked.wait(TIMEOUT)
+        time.sleep(0.3)
+        calls.clear()
+        code = ("import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                "c.execute('PRAGMA journal_mode=WAL')\nc.execute(\"UPDATE remote_sessions SET error = 'x' WHERE id = 'a'\")\n")
+        subprocess.run([sys.executable, "-c", code, str(base / "db" / "tingly.db")], check=True, timeout=TIMEOUT)
+        deadline = time.monotonic() + TIMEOUT
+        while len(calls) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(calls) >= 2, calls
+        assert calls[-1] - calls[0] >= watching.RECHECK_SECONDS * 0.9
+        time.sleep(0.5)
+        calls.clear()
+        append(base, "b", "three")
+        deadline = time.monotonic() + TIMEOUT
+        while not calls and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(watching.RECHECK_SECONDS * 3)
+        assert len(calls) == 1, calls
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    assert not thread.is_alive()

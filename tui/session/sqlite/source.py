@@ -131,13 +131,21 @@ class SQLiteSource:
             self._epoch += 1
             self._base = None  # readings made before cannot build on the hints
 
-    def note_changes(self, paths: Collection[Path]) -> None:
-        """Called by a watcher with the relevant files that changed (see :meth:`track_changes`)."""
+    def note_changes(self, paths: Collection[Path]) -> bool:
+        """Called by a watcher with the relevant files that changed (see :meth:`track_changes`).
+
+        True when the database or its log is among them: a commit's log is
+        written before the index that makes it visible, so a reading right
+        now may not see it yet, and the watcher should say "changed" once
+        more a little later (:data:`~tui.session.watching.RECHECK_SECONDS`).
+        """
         directory = self.transcripts.absolute()
-        names = {p.name for p in map(Path, paths) if p.parent == directory and p.name.endswith(SUFFIX)}
+        paths = [Path(p) for p in paths]
+        names = {p.name for p in paths if p.parent == directory and p.name.endswith(SUFFIX)}
         if names:
             with self._hints_lock:
                 self._hinted |= names
+        return len(names) < len(paths)
 
     def changed_since(self, reading: Reading) -> bool:
         """Always ``True``: a reading with nothing new costs one ``PRAGMA data_version``
