@@ -308,3 +308,37 @@ def test_a_commit_is_reported_again_shortly_after_and_a_transcript_append_once(
         stop.set()
         thread.join(timeout=5)
     assert not thread.is_alive()
+
+
+# -- rows removed: found by counting when the counts allow -------------------------
+
+
+@pytest.mark.parametrize(
+    ("statements", "changes"),
+    [
+        (["DELETE FROM remote_sessions WHERE id = 'b'"], ((), (), ("b",))),
+        (["DELETE FROM remote_sessions WHERE id = 'b'", "INSERT INTO remote_sessions SELECT 'f', chat_id, agent, "
+          "project, status, request, response, error, permission_mode, created_at, last_activity, expires_at "
+          "FROM remote_sessions WHERE id = 'a'"], (("f",), (), ("b",))),
+        (["DELETE FROM remote_sessions WHERE id = 'b'", "UPDATE remote_sessions SET error = 'x' WHERE id = 'c'"],
+         ((), ("c",), ("b",))),
+        (["UPDATE remote_sessions SET error = 'x' WHERE id = 'c'"], ((), ("c",), ())),
+    ],
+)
+def test_rows_removed_with_others_added_or_changed_in_one_commit(
+    base: Path, source: SQLiteSource, statements: list[str], changes: tuple[tuple[str, ...], ...]
+) -> None:
+    import sqlite3
+
+    first = source.read()
+    second = source.read(first)  # the mirror of the rows now holds `second`
+    conn = sqlite3.connect(base / "db" / "tingly.db", isolation_level=None)
+    conn.execute("BEGIN")
+    for statement in statements:
+        conn.execute(statement)
+    conn.execute("COMMIT")
+    conn.close()
+    third = source.read(second)
+    added, changed, removed = changes
+    assert (third.changes.added, third.changes.changed, third.changes.removed) == (set(added), set(changed), set(removed))
+    assert set(third) == (set("abcde") | set(added)) - set(removed)
