@@ -342,3 +342,29 @@ def test_rows_removed_with_others_added_or_changed_in_one_commit(
     added, changed, removed = changes
     assert (third.changes.added, third.changes.changed, third.changes.removed) == (set(added), set(changed), set(removed))
     assert set(third) == (set("abcde") | set(added)) - set(removed)
+
+
+def test_no_hints_while_a_directory_is_not_watched_yet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The transcripts directory appears with the first transcript: until it is watched,
+    # a change there has no event, so every reading must look at it in full.
+    root = tmp_path / ".tingly-box"
+    go_database(root / "db" / "tingly.db", go_row("a"))
+    source = SQLiteSource(root / "db" / "tingly.db")
+    calls: list[bool] = []
+    monkeypatch.setattr(source, "track_changes", calls.append)
+    changed, stop = threading.Event(), threading.Event()
+    thread = threading.Thread(target=watch_source, args=(source, changed.set, stop), daemon=True)
+    thread.start()
+    try:
+        time.sleep(1.5)  # past the first timeout: a watch of the database directory alone is set up
+        assert calls == []
+        (root / "remote" / "transcripts").mkdir(parents=True)
+        deadline = time.monotonic() + TIMEOUT
+        while calls != [True] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert calls == [True]  # both directories watched now
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        source.close()
+    assert calls == [True, False]

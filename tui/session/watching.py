@@ -11,7 +11,7 @@ watched, or none exists yet, every relevant file is ``stat``-ed each
 A source that can use the list of files that changed (it has
 ``track_changes`` and ``note_changes``, as
 :class:`~tui.session.sqlite.source.SQLiteSource` does) is told once the
-watch is set up, then given each batch of changed paths before
+watch of every directory it names is set up, then given each batch of changed paths before
 ``on_change`` is called, and told when the watch ends or falls back to
 polling. When ``note_changes`` returns true (a database's log was written),
 ``on_change`` is called once more :data:`RECHECK_SECONDS` later: SQLite
@@ -79,7 +79,7 @@ def watch_source(source: Source, on_change: Callable[[], None], stop: threading.
                 recursive=False,
                 raise_interrupt=False,
             ):
-                if track is not None and not tracking:
+                if track is not None and not tracking and not waiting:  # (a directory not watched yet: no hints)
                     track(True)
                     tracking = True
                 if changes:
