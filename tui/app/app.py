@@ -302,11 +302,8 @@ class SessionApp(App[None]):
         started = time.monotonic()
         try:
             rows_first = getattr(self.source, "read_rows", None) if base is None else None
-            if rows_first is not None:  # the rows at once, their message counts in the next reading
-                base = rows_first()
-                self.post_message(SnapshotLoaded(base, base.stats(), live_expiries(base.summaries()), started))
-            lower_this_thread()
-            snapshot = self.source.read(base)
+            # (read_rows: the rows at once; once drawn, their message counts are read from that reading)
+            snapshot = rows_first() if rows_first is not None else self.source.read(base)
         except StoreError as exc:  # invalid, unreadable, a database busy: the last good view stays
             self.post_message(SnapshotFailed(str(exc)))
         except Exception as exc:  # never let a reader bug take the app down
@@ -361,8 +358,10 @@ class SessionApp(App[None]):
         if self.undo.observe(snapshot, message.started, self.clock()):
             self._show_undone()
         self._update_chrome()
-        if getattr(snapshot, "counted", True):  # (else the same worker reads again, for the counts)
+        if getattr(snapshot, "counted", True):
             self._finish_load()
+        else:  # the rows are drawn first, then their counts read (the load goes on meanwhile)
+            self.call_after_refresh(self._load, [snapshot])
         if self.tree.model.filter.text and not first and snapshot.changes:
             self._search_texts(snapshot.changes)  # the found sessions of the new reading
         if first:
