@@ -210,3 +210,33 @@ def test_the_empty_screen_names_what_was_looked_for(tmp_path: Path) -> None:
     one = no_store_text("sqlite", tmp_path / "x.db", None).plain
     assert one.startswith("No session database yet") and str(tmp_path / "x.db") in one and "bot_sessions" not in one
     assert no_store_text("json", tmp_path / "s.json", None).plain.startswith(f"No session file yet\n\nLooked for {tmp_path / 's.json'}")
+
+
+async def test_the_rows_come_first_and_their_message_counts_after_without_a_flash(base: Path) -> None:
+    import threading
+
+    app = frozen_app(base)
+    source = app.source
+    counting = threading.Event()
+    real_read = source.read
+
+    def read_held(previous: object = None) -> object:
+        assert counting.wait(30), "the test never let the counts through"
+        return real_read(previous)
+
+    source.read = read_held  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.snapshot is not None, what="the rows")
+        model = app.tree.model
+        assert not app.snapshot.counted and {s.message_count for s in model.summaries.values()} == {None}
+        await wait_until(pilot, lambda: session_id(1)[:8] in screen_text(pilot), what="the rows on screen")
+        line = next(line for line in screen_text(pilot).splitlines() if session_id(1)[:8] in line)
+        assert "… msg" in line and "None" not in line, line
+        counting.set()
+        await wait_until(pilot, lambda: app.snapshot.counted, what="the counts")
+        assert model.summaries[session_id(1)].message_count == 2
+        await wait_until(pilot, lambda: "2 msg" in next(
+            line for line in screen_text(pilot).splitlines() if session_id(1)[:8] in line), what="the count on screen")
+        assert not app.tree._flash_until and not app.tree.unseen_text  # counts, not changes anyone made
+        assert not app._loading and app.error is None
+        await quiesce(pilot)

@@ -170,8 +170,8 @@ def test_a_truncated_last_line(base: Path, db: Path, clock: FakeClock) -> None:
     with pytest.raises(CorruptStoreError, match=r"a\.jsonl: the last line is incomplete"):
         store.append_message("a", Message(content="x"))
     with Manager(store=store, clock=clock, background=False) as manager:
-        with pytest.raises(CorruptStoreError, match=r"a\.jsonl:2"):
-            manager.append_message("a", Message(content="x"))
+        with pytest.raises(CorruptStoreError, match=r"a\.jsonl: the last line is incomplete"):
+            manager.append_message("a", Message(content="x"))  # (it reads the last byte, not the history)
         assert manager.close("a")  # an edit that does not need the history still works
     assert raw_rows(db)["a"]["status"] == "closed"
     assert path.read_bytes() == before["remote/transcripts/a.jsonl"]

@@ -200,3 +200,48 @@ def test_a_new_database_is_the_one_go_creates(tmp_path: Path) -> None:
     assert reread is not None and reread.status == Status.PENDING and reread.context is None
     assert [m.content for m in reread.messages] == ["hi <there>"]
 
+
+
+def test_the_managers_append_adds_one_go_line_after_gos_bytes_without_reading_them(
+    base: Path, dump: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.session.sqlite import transcripts as transcripts_module
+
+    db = db_of(base)
+    before = raw_rows(db)
+    live = [sid for sid, go in dump.items() if go["Status"] in ("pending", "running") and go["Messages"]]
+    ended = [sid for sid, go in dump.items() if go["Status"] in ("closed", "expired")]
+    assert live and ended
+    directory = base / "remote" / "transcripts"
+    saved = {p.name: p.read_bytes() for p in directory.iterdir()}
+
+    def no_reading(*args: object) -> object:
+        raise AssertionError("the transcript was read")
+
+    monkeypatch.setattr(transcripts_module, "read_transcript", no_reading)
+    monkeypatch.setattr(transcripts_module, "parse_transcript", no_reading)
+    clock = FakeClock(expected_time("2026-12-03T00:00:00.123456Z"))
+    message = Message(role="assistant", content="done <ok> & \u2028", timestamp=expected_time("2026-12-03T00:00:00Z"))
+    with Manager(store=SessionStoreSQLite(db, clock=clock), clock=clock, background=False) as manager:
+        assert manager.append_message(live[0], message)
+        assert not manager.append_message(ended[0], Message(role="user", content="refused"))
+        assert not manager.append_message("no-such-session", Message(role="user", content="refused"))
+    monkeypatch.undo()
+    name = f"{transcript_key(live[0])}.jsonl"
+    after = {p.name: p.read_bytes() for p in directory.iterdir()}
+    assert after == {**saved, name: saved[name] + go_json_line(message)}  # Go's bytes kept, one line more
+    assert after[name].endswith(b'"Content":"done \\u003cok\\u003e \\u0026 \\u2028","Summary":"",'
+                                b'"Timestamp":"2026-12-03T00:00:00Z"}\n')
+    assert stat.S_IMODE((directory / name).stat().st_mode) == 0o600
+    rows = raw_rows(db)
+    assert {k for k in COLUMNS if rows[live[0]][k] != before[live[0]][k]} == {"last_activity"}
+    assert rows[live[0]]["last_activity"] == "2026-12-03 00:00:00.123456+00:00"
+    assert {sid: row for sid, row in rows.items() if sid != live[0]} == {
+        sid: row for sid, row in before.items() if sid != live[0]
+    }
+    go = dump[live[0]]
+    expected = [(m["Role"], m["Content"], m["Summary"], expected_time(m["Timestamp"])) for m in go["Messages"]]
+    read = SessionStoreSQLite(db).messages(live[0])
+    assert [(m.role, m.content, m.summary, m.timestamp) for m in read] == [
+        *expected, ("assistant", "done <ok> & \u2028", "", message.timestamp)
+    ]

@@ -359,3 +359,52 @@ def test_open_store_names_what_it_did_not_find(tmp_path: Path, make, message: st
     with pytest.raises(StoreError, match=message) as caught:
         open_store(target)
     assert str(target) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_the_managers_append_costs_the_same_after_a_huge_history(
+    base: Path, db: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os as os_module
+
+    from tui.session.sqlite import transcripts as transcripts_module
+
+    go_database(db, go_row("a"), go_row("new"))
+    path = transcript(base, "a")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(transcript_line("x" * 1000) * 20_000)  # 20 MB of history
+    size = path.stat().st_size
+    read_bytes: list[int] = []
+    real_read, real_pread = os_module.read, os_module.pread
+
+    def counted_read(fd: int, n: int) -> bytes:
+        data = real_read(fd, n)
+        read_bytes.append(len(data))
+        return data
+
+    def counted_pread(fd: int, n: int, offset: int) -> bytes:
+        data = real_pread(fd, n, offset)
+        read_bytes.append(len(data))
+        return data
+
+    real_read_bytes = Path.read_bytes
+
+    def counted_read_bytes(self: Path) -> bytes:
+        data = real_read_bytes(self)
+        read_bytes.append(len(data))
+        return data
+
+    monkeypatch.setattr(transcripts_module.os, "read", counted_read)
+    monkeypatch.setattr(transcripts_module.os, "pread", counted_pread)
+    monkeypatch.setattr(Path, "read_bytes", counted_read_bytes)
+    with manager_on(SessionStoreSQLite(db, clock=clock), clock) as manager:
+        assert manager.append_message("a", Message(role="user", content="one more"))
+        assert manager.append_message("new", Message(role="user", content="first"))
+        # Memory follows: the history (read on demand) has the new line.
+        monkeypatch.undo()
+        assert [m.content for m in manager.get_messages("a")][-1] == "one more"
+    assert sum(read_bytes) <= 2  # the last byte of each file (is its last line complete?), nothing else
+    assert path.stat().st_size == size + len(transcripts_module.go_json_line(Message(
+        role="user", content="one more", timestamp=T0)))
+    assert transcript(base, "new").read_bytes() == transcripts_module.go_json_line(
+        Message(role="user", content="first", timestamp=T0))
+    assert oct(transcript(base, "new").stat().st_mode & 0o777) == "0o600"

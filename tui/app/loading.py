@@ -42,10 +42,12 @@ class Loading(AppBase):
     @work(thread=True, exit_on_error=False, group="load", description="read the session store")
     def _load(self, previous: Handoff[Reading | None]) -> None:
         base = previous.take()  # the finished worker must not pin the reading
-        lower_this_thread()
+        if base is not None:  # (the first reading at the UI's priority: until it comes, nothing is on screen)
+            lower_this_thread()
         started = time.monotonic()
         try:
-            snapshot = self.source.read(base)
+            # The first reading may come without message counts; once drawn, the next reading counts.
+            snapshot = self.source.read_first() if base is None else self.source.read(base)
         except StoreError as exc:  # invalid, unreadable, a database busy: the last good view stays
             self.post_message(SnapshotFailed(str(exc)))
         except Exception as exc:  # never let a reader bug take the app down
@@ -79,6 +81,8 @@ class Loading(AppBase):
             return  # a worker finished while the app shuts down
         snapshot = message.snapshot
         first = self.snapshot is None
+        # After a reading without counts, the counts arrive: load them, not changes to flash.
+        counts_arrived = not first and not self.snapshot.counted
         # Held in a Handoff, not a local: the worker's take() must drop the last reference.
         retired: Handoff[object] = Handoff((self.snapshot, self._reading_counts))
         self.snapshot, self.error, self.reloaded = snapshot, None, self.clock()
@@ -86,7 +90,7 @@ class Loading(AppBase):
         if not first:
             self._discard(retired)
         touched: set[str] = set()
-        if first:
+        if first or counts_arrived:
             self.tree.load(snapshot)
         elif snapshot.changes:
             touched = self.tree.apply(snapshot, snapshot.changes)
@@ -100,7 +104,10 @@ class Loading(AppBase):
         if self.undo.observe(snapshot, message.started, self.clock()):
             self._show_undone()
         self._update_chrome()
-        self._finish_load()
+        if snapshot.counted:
+            self._finish_load()
+        else:  # the rows are drawn first, then their counts read (the load goes on meanwhile)
+            self.call_after_refresh(self._load, Handoff(snapshot))
         if self.tree.filter.text and not first and snapshot.changes:
             self._search_texts(snapshot.changes)  # the found sessions of the new reading
         if first:

@@ -1,7 +1,8 @@
 """SPEC §7's targets on tingly-box's SQLite store: first screen, one close, another writer's change on screen.
 
 - first screen: :func:`tui.bench.app.first_screen` on the base directory
-  (the app opens it as a SQLite source);
+  (the app opens it as a SQLite source; the rows are drawn first, their
+  message counts come with the next reading);
 - row → visible / line → visible: another process (:mod:`.sqlite_writer`)
   upserts a whole row (a new project) or appends a transcript line, as the
   Go bot does; measured from just before its ``COMMIT`` (or ``write``) to
@@ -58,6 +59,11 @@ async def _changes(base: Path, samples: int, size: tuple[int, int]) -> dict[str,
     try:
         async with app.run_test(size=size):
             await _wait(ready, "the first rows")
+            deadline = time.monotonic() + 120
+            while not getattr(app.snapshot, "counted", True):  # the rows come first, their message counts after
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the message counts never came")
+                await asyncio.sleep(0.02)
             await _idle(app, 0.3)
             model = app.tree.model
             # A session row on screen, not under the cursor (its detail pane would reload too).

@@ -239,6 +239,15 @@ class Manager:
         """Append to the history (a missing timestamp becomes now)."""
         if msg.timestamp is None:
             msg.timestamp = self._clock()
+        append_to_open = getattr(self.store, "append_to_open", None)
+        if append_to_open is not None:  # (SQLite: one line appended, the transcript never read)
+            session, appended = append_to_open(session_id, msg)
+            with self._lock:
+                if session is None or session.status in ENDED_STATUSES:
+                    self._sessions.pop(session_id, None)
+                else:
+                    self._sessions[session_id] = session
+            return bool(appended)
 
         def change(s: Session) -> None:
             s.messages = [*(s.messages or ()), msg]

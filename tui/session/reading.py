@@ -37,6 +37,10 @@ class Reading(Protocol):
     #: Who wrote this version, when the store can tell (JSON: see writers);
     #: ``None`` for stores where every writer is safe (SQLite).
     writer: object | None
+    #: False for a first reading made without the message counts (each
+    #: summary's ``message_count`` is ``None``; see :meth:`Source.read_first
+    #: <tui.session.source.Source.read_first>`); True otherwise.
+    counted: bool
 
     def __len__(self) -> int:
         """How many sessions the reading holds."""

@@ -78,6 +78,10 @@ class Snapshot:
         "_entries", "_summaries", "_odd_ids", "_warnings", "_parsed", "_text_index",
     )
 
+    #: A file's reading always has its message counts (see :attr:`Reading.counted
+    #: <tui.session.reading.Reading.counted>`).
+    counted = True
+
     def __init__(
         self,
         path: Path,

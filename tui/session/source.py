@@ -40,6 +40,14 @@ class Source(Protocol):
         included); readings already handed out stay valid.
         """
 
+    def read_first(self) -> Reading:
+        """The first reading, made to be shown soonest.
+
+        It may leave the message counts out (``counted`` false) when counting
+        them is a large part of reading the store; :meth:`read` with it as
+        ``previous`` then gives them (every session among its changes).
+        """
+
     def changed_since(self, reading: Reading) -> bool:
         """Whether reading now might give something other than ``reading`` (cheap: a ``stat``).
 

@@ -7,6 +7,17 @@ watched non-recursively with ``watchfiles``; changes closer together than
 :data:`DEBOUNCE_MS` are reported once. Where a directory cannot be
 watched, or none exists yet, every relevant file is ``stat``-ed each
 :data:`POLL_SECONDS` instead. Plain Python (threads), no UI.
+
+A source that can use the list of files that changed (it has
+``track_changes`` and ``note_changes``, as
+:class:`~tui.session.sqlite.source.SQLiteSource` does) is told once the
+watch of every directory it names is set up, then given each batch of changed paths before
+``on_change`` is called, and told when the watch ends or falls back to
+polling. When ``note_changes`` returns true (a database's log was written),
+``on_change`` is called once more :data:`RECHECK_SECONDS` later: SQLite
+writes a commit's log frames before the index (``-shm``, written through
+memory, so no event) that makes them visible, and a reading in between
+still sees the version before.
 """
 
 from __future__ import annotations
@@ -25,6 +36,8 @@ from .source import Source
 DEBOUNCE_MS = 40
 #: Stat polling interval when a directory cannot be watched (or does not exist yet).
 POLL_SECONDS = 0.5
+#: After a change a source asks to look at again (see the module), when to say so once more.
+RECHECK_SECONDS = 0.1
 
 #: What a poll compares: per watched directory, each relevant entry's identity (``None``: no directory).
 _PollState = tuple[tuple[Path, frozenset[tuple[str, int, int, int, int]] | None], ...]
@@ -47,7 +60,14 @@ def watch_source(source: Source, on_change: Callable[[], None], stop: threading.
         def relevant(_change: watchfiles.Change, changed: str) -> bool:
             return source.is_relevant(Path(changed))
 
+        track = getattr(source, "track_changes", None)
+        note = getattr(source, "note_changes", None)
+        if not (callable(track) and callable(note)):
+            track = note = None
+        tracking = False
+        recheck: threading.Timer | None = None
         try:
+            # A yield on each timeout as well: the first one says that the watch is set up.
             for changes in watchfiles.watch(
                 *present,
                 watch_filter=relevant,
@@ -55,17 +75,35 @@ def watch_source(source: Source, on_change: Callable[[], None], stop: threading.
                 step=10,
                 stop_event=stop,
                 rust_timeout=1000,
-                yield_on_timeout=waiting,
+                yield_on_timeout=True,
                 recursive=False,
                 raise_interrupt=False,
             ):
+                if track is not None and not tracking and not waiting:  # (a directory not watched yet: no hints)
+                    track(True)
+                    tracking = True
                 if changes:
+                    again = note(frozenset(Path(changed) for _, changed in changes)) if note is not None else False
                     on_change()
+                    if again:
+                        if recheck is not None:
+                            recheck.cancel()
+                        recheck = threading.Timer(RECHECK_SECONDS, lambda: stop.is_set() or on_change())
+                        recheck.daemon = True
+                        recheck.start()
                 if waiting and any(d.is_dir() for d in directories if d not in present):
                     on_change()  # a directory appeared: it may already hold what matters
                     break
         except Exception:  # no inotify, a directory removed...: poll instead
+            if tracking and track is not None:
+                track(False)
+                tracking = False
             _poll(source, directories, on_change, stop, until_more_than=None)
+        finally:
+            if recheck is not None:
+                recheck.cancel()
+            if tracking and track is not None:
+                track(False)
 
 
 def watch_file(path: Path, on_change: Callable[[], None], stop: threading.Event) -> None:

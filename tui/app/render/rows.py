@@ -110,7 +110,9 @@ def session_row(summary: SessionSummary, now: datetime, width: int, styles: Styl
     agent_width = 10 if wide else 6
     agent = one_line(summary.agent)
     text.append(f"{agent[:agent_width]:<{agent_width}} ", styles["agent"])
-    count = f"{summary.message_count} msg" if wide else str(summary.message_count)
+    # (None: not counted yet; the next reading brings the count)
+    shown = "…" if summary.message_count is None else str(summary.message_count)
+    count = f"{shown} msg" if wide else shown
     activity = ago(summary.last_activity, now)
     tail = f" {count:>7} {activity:>9}" if wide else f" {count:>3} {activity:>8}"
     room = width - text.cell_len - cell_len(tail)

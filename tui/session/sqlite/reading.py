@@ -5,7 +5,9 @@ Summaries come from the rows; message counts from the transcripts' lines
 Reading again with the previous reading is cheap:
 
 - nothing is re-read when ``PRAGMA data_version`` is unchanged (no commit
-  by any other connection) and no transcript changed (one ``stat`` each);
+  by any other connection) and no transcript changed (one ``stat`` each,
+  or, under a watcher that names the files that changed, one per changed
+  transcript: see :class:`~.source.SQLiteSource`);
 - otherwise SQLite compares the table with a copy of the previous
   reading's rows in the reading connection's memory (:mod:`.row_mirror`:
   every column but ``response``, which counts by its length) and returns
@@ -16,11 +18,16 @@ Reading again with the previous reading is cheap:
 
 A full session (:meth:`SQLiteReading.session`) is read on demand: its row
 and transcript as stored at that moment.
+
+A reading may leave the message counts out (``counted`` false, every
+``message_count`` ``None``; :func:`read_sqlite` with ``count=False``): the
+rows alone, to show them sooner. The next reading built on it counts the
+transcripts and has every session among its changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +60,7 @@ class SQLiteReading:
     """
 
     __slots__ = (
-        "path", "exists", "changes", "warnings", "transcripts", "data_version",
+        "path", "exists", "changes", "warnings", "transcripts", "data_version", "counted",
         "_reader", "_rows", "_summaries", "_names", "_files",
     )
 
@@ -72,6 +79,7 @@ class SQLiteReading:
         files: dict[str, TranscriptFile],
         changes: ChangeSet,
         warnings: tuple[str, ...],
+        counted: bool = True,
     ) -> None:
         #: The database file.
         self.path: Path = reader.path
@@ -81,6 +89,8 @@ class SQLiteReading:
         self.exists = exists
         #: ``PRAGMA data_version`` of the reader's connection when the rows were read.
         self.data_version = data_version
+        #: False when the message counts were left out (each summary's ``message_count`` is ``None``).
+        self.counted = counted
         self.changes = changes
         self.warnings = warnings
         self._reader = reader
@@ -140,13 +150,22 @@ class SQLiteReading:
 
 
 def read_sqlite(
-    reader: SessionStoreSQLite, previous: SQLiteReading | None = None, mirror: RowMirror | None = None
+    reader: SessionStoreSQLite,
+    previous: SQLiteReading | None = None,
+    mirror: RowMirror | None = None,
+    only: Collection[str] | None = None,
+    *,
+    count: bool = True,
 ) -> SQLiteReading:
     """Read the store ``reader`` opened; ``changes`` relative to ``previous``.
 
     ``mirror`` (kept by the caller from one reading to the next, with the
     same ``reader``) lets SQLite find the rows that changed since
-    ``previous`` instead of fetching every row. Raises
+    ``previous`` instead of fetching every row. ``only`` names the
+    transcript files that may have changed since ``previous`` (every other
+    one is taken as ``previous`` saw it; see
+    :func:`~.transcript_counts.scan_transcripts`). With ``count`` false
+    no transcript is looked at (see the module). Raises
     :class:`~tui.session.StoreError` subclasses as the store does
     (:class:`~tui.session.DatabaseBusyError` for a database locked past the
     reader's busy timeout).
@@ -156,10 +175,16 @@ def read_sqlite(
         return _empty(reader, previous)
     if previous is not None and not (previous.exists and previous.transcripts == reader.transcripts):
         previous = None  # nothing to build on: compare in full
-    scan = scan_transcripts(reader.transcripts, previous._files if previous is not None else None)
+    if not count:
+        previous = None  # (only a first reading leaves the counts out)
+        scan = TranscriptScan({}, frozenset())
+    else:
+        if previous is not None and not previous.counted:
+            only = None  # nothing was counted: count every transcript
+        scan = scan_transcripts(reader.transcripts, previous._files if previous is not None else None, only)
     if previous is not None and previous._reader is reader and previous.data_version == version:
         # No commit since: only transcripts can have changed.
-        if not scan.changed:
+        if not scan.changed and previous.counted:
             return SQLiteReading(
                 reader, exists=True, data_version=version, rows=previous._rows, summaries=previous._summaries,
                 names=previous._names, files=previous._files, changes=ChangeSet(), warnings=previous.warnings,
@@ -177,7 +202,7 @@ def read_sqlite(
             rows = {row[0]: row for row in fetch(conn, _ROW_SELECT)}
             if mirror is not None:
                 mirror.reset(conn)
-            reading = _compare(reader, version, rows, scan, previous)
+            reading = _compare(reader, version, rows, scan, previous, count)
         if mirror is not None:
             mirror.now_holds(conn, reading._rows)
     return reading
@@ -234,6 +259,8 @@ def _update(
         transcript = files.get(name)
         summaries[session_id] = summaries[session_id]._replace(message_count=0 if transcript is None else transcript.lines)
         changed.add(session_id)
+    if not previous.counted:
+        _count_the_rest(summaries, names, files, changed)
     return SQLiteReading(
         reader, exists=True, data_version=version, rows=rows, summaries=summaries, names=names, files=files,
         changes=ChangeSet(frozenset(added), frozenset(changed), frozenset(removed_ids) & previous._summaries.keys()),
@@ -247,6 +274,7 @@ def _compare(
     rows: dict[str, Any],
     scan: TranscriptScan,
     previous: SQLiteReading | None,
+    count: bool = True,
 ) -> SQLiteReading:
     path = reader.path
     files, touched = scan.files, scan.changed
@@ -274,14 +302,30 @@ def _compare(
             decode_summary(path, row)  # raises: names the row and its bad id
         name = names[session_id] = transcript_key(session_id) + SUFFIX
         transcript = files.get(name)
-        summaries[session_id] = decode_summary(path, row, 0 if transcript is None else transcript.lines)
+        summaries[session_id] = decode_summary(
+            path, row, (0 if transcript is None else transcript.lines) if count else None
+        )
         (changed if old is not None else added).add(session_id)
+    if count and previous is not None and not previous.counted:
+        _count_the_rest(summaries, names, files, changed)
     removed = frozenset(prev_summaries.keys() - summaries.keys())
     return SQLiteReading(
         reader, exists=True, data_version=version, rows=rows, summaries=summaries, names=names, files=files,
         changes=ChangeSet(frozenset(added), frozenset(changed), removed),
-        warnings=_warnings(reader.transcripts, files, names, scan.problems),
+        warnings=_warnings(reader.transcripts, files, names, scan.problems) if count else (),
+        counted=count,
     )
+
+
+def _count_the_rest(
+    summaries: dict[str, SessionSummary], names: dict[str, str], files: dict[str, TranscriptFile], changed: set[str]
+) -> None:
+    """Give every session still without a count (kept from a reading without counts) its count: a change."""
+    for session_id, summary in summaries.items():
+        if summary.message_count is None:
+            transcript = files.get(names[session_id])
+            summaries[session_id] = summary._replace(message_count=0 if transcript is None else transcript.lines)
+            changed.add(session_id)
 
 
 def _warnings(

@@ -64,7 +64,7 @@ class SessionStoreSQLite:
     Implements :class:`~tui.session.SessionStore`, plus the batch edits the
     :class:`~tui.session.Manager` uses (``modify``/``modify_many``,
     ``delete_many``, ``cleanup_old_sessions``), :meth:`messages`,
-    :meth:`append_message` and the cheap :meth:`summaries`.
+    :meth:`append_message` (:meth:`append_to_open`) and the cheap :meth:`summaries`.
 
     Opening checks an existing file (SQLite header, the table, its
     columns) and raises a :class:`~tui.session.StoreError` subclass for a
@@ -300,6 +300,31 @@ class SessionStoreSQLite:
             self._update(conn, session_id, {"last_activity": format_db_time(now)})
             transcripts.append_lines(self.transcript_path(session_id), [msg])
             return True
+
+    def append_to_open(self, session_id: str, msg: Message) -> tuple[Session | None, bool]:
+        """:meth:`append_message`, refused for an ended session: what ``Manager.append_message`` needs.
+
+        In one transaction: the row is read (and checked), an open session's
+        ``last_activity`` stamped and one line (Go's encoding) appended to
+        its transcript, which is never read. Returns the session as found
+        (``last_activity`` as stamped; its ``messages`` read from the
+        transcript when first used), or ``None`` without a row; and whether
+        the line was appended (not for a closed or expired session).
+        """
+        now = self._clock()
+        if msg.timestamp is None:
+            msg.timestamp = now
+        with self._writing("appending a message") as conn:
+            found = fetch(conn, f"{_SELECT} WHERE id = ?", (session_id,))
+            if not found:
+                return None, False
+            session = self._session(found[0])  # raises for a row it cannot read: nothing written
+            if session.status in ENDED_STATUSES:
+                return session, False
+            self._update(conn, session_id, {"last_activity": format_db_time(now)})
+            transcripts.append_lines(self.transcript_path(session_id), [msg])
+            session.last_activity = now
+            return session, True
 
     def cleanup_old_sessions(self, older_than: timedelta) -> int:
         """Remove ended sessions idle longer than ``older_than`` (rows and transcripts); returns how many.
