@@ -13,7 +13,7 @@ from rich.style import Style
 from tui.app.render.detail import pretty_json, session_detail
 from tui.app.render.messages import message_lines
 from tui.app.render.rows import one_line
-from tui.app.render.times import ago, clock_time, expires_text
+from tui.app.render.times import ago, expires_text, zoned_time
 from tui.session import Message, Session, parse_time
 
 EARLY = parse_time("0001-01-01T00:00:00+01:00")
@@ -25,11 +25,14 @@ STYLES: defaultdict[str, Style] = defaultdict(Style)
 def test_times_utc_cannot_hold_render() -> None:
     assert ago(EARLY, NOW).endswith(" ago") and ago(LATE, NOW).startswith("in ")
     assert expires_text(LATE, NOW).startswith("expires in ") and expires_text(EARLY, NOW).startswith("expired ")
-    assert clock_time(EARLY) == "0001-01-01 00:00:00+01:00"
+    # Shown in their own zone, named, and with a four-digit year.
+    assert zoned_time(EARLY, NOW) == "0001-01-01 00:00:00 +01:00"
+    assert zoned_time(LATE, NOW) == "9999-12-31 23:59:59 -23:59"
+    assert zoned_time(NOW, NOW) == "2026-12-01 08:00:00"
     console = Console(width=80)
     for stamp in (EARLY, LATE):
         lines = message_lines(Message(role="user", content="hi", timestamp=stamp), 0, NOW, 80, console, STYLES, expanded=False)
-        assert str(stamp.year) in lines[0].plain and "hi" in "".join(line.plain for line in lines)
+        assert zoned_time(stamp, NOW) in lines[0].plain and "hi" in "".join(line.plain for line in lines)
 
 
 def test_a_context_deeper_than_json_dumps_goes_is_shown() -> None:

@@ -1,7 +1,7 @@
 """``Chrome``: the status bar, the banner, the sessions pane's border and its empty state.
 
 What they say is computed by the pure functions of :mod:`.render.chrome`
-(and the status bar's own :class:`~.widgets.status_bar.StatusFacts`); this
+(and the status bar's own :class:`~.widgets.status_bar.StatusBarState`); this
 puts it on screen, touching a widget only when its text changed.
 """
 
@@ -18,7 +18,7 @@ from .render.chrome import banner_text, empty_text, filter_label, tree_subtitle,
 from .render.times import zone_name
 from .state.classify import STALE, live_expiries, shown_counts
 from .widgets.session_tree import SessionTree
-from .widgets.status_bar import StatusBar, StatusFacts
+from .widgets.status_bar import StatusBar, StatusBarState
 
 
 class Chrome(AppBase):
@@ -37,7 +37,7 @@ class Chrome(AppBase):
         filtered = filter_label(tree.filter)
         now = self.clock()
         self.query_one(StatusBar).show(
-            StatusFacts(
+            StatusBarState(
                 counts=counts,
                 stale=stale,
                 path=self.path,

@@ -19,8 +19,8 @@ from .messages import DetailLoaded
 from .priority import lower_this_thread
 from .render.chrome import store_noun
 from .state.tree_model import ChatRow, SessionRow
-from .widgets.detail_pane import DetailKit
-from .widgets.message_view import HistoryKit
+from .widgets.detail_pane import DetailLayouter
+from .widgets.message_view import HistoryLayouter
 from .widgets.session_tree import SessionTree
 
 #: The detail and message panes follow the cursor once it has rested this long (seconds).
@@ -58,8 +58,8 @@ class Selection(AppBase):
         self._detail_sequence += 1
         if isinstance(row, SessionRow) and snapshot is not None:
             summary = self.tree.summary(row.session_id)
-            kits = (self.detail.kit(), self.messages_view.kit())
-            self._load_detail(self._detail_sequence, row.session_id, summary, Handoff(snapshot), kits)
+            layouters = (self.detail.layouter(), self.messages_view.layouter())
+            self._load_detail(self._detail_sequence, row.session_id, summary, Handoff(snapshot), layouters)
         elif isinstance(row, ChatRow):
             self.detail.show_chat(row.chat_id, self.tree.chat_summaries(row.chat_id), self.clock())
             self.messages_view.show(None, [])
@@ -74,7 +74,7 @@ class Selection(AppBase):
         session_id: str,
         summary: SessionSummary | None,
         reading: Handoff[Reading],
-        kits: tuple[DetailKit, HistoryKit],
+        layouters: tuple[DetailLayouter, HistoryLayouter],
     ) -> None:
         """Decode the session and lay out both panes here: on a long history
         that is tens of milliseconds the UI thread would not answer keys."""
@@ -94,11 +94,11 @@ class Selection(AppBase):
         if moved_on():
             return
         now = self.clock()
-        detail_kit, history_kit = kits
-        detail = detail_kit.session(session, summary, now)
+        detail_layouter, history_layouter = layouters
+        detail = detail_layouter.session(session, summary, now)
         if moved_on():
             return
-        history = history_kit.history(session.messages or [], now)
+        history = history_layouter.history(session.messages or [], now)
         self.post_message(DetailLoaded(sequence, session_id, session, summary, detail=detail, history=history))
 
     @on(DetailLoaded)

@@ -14,7 +14,7 @@ from tui.text import ago, one_line
 from tui.text.safe import printable
 
 from .styles import Styles
-from .times import in_zone
+from .times import zoned_time
 
 #: A message longer than this many lines is cut until expanded.
 CUT_LINES = 12
@@ -44,8 +44,7 @@ def message_lines(
     header.append(f"{one_line(message.role) or '(no role)'}", style + Style(bold=True))
     header.append(f"  #{index + 1}", styles["dim"])
     if message.timestamp is not None:
-        local = in_zone(message.timestamp, now.tzinfo)  # in the viewer's zone
-        header.append(f"  {local.strftime('%Y-%m-%d %H:%M:%S')}", styles["dim"])
+        header.append(f"  {zoned_time(message.timestamp, now)}", styles["dim"])  # in the viewer's zone
         header.append(f"  {ago(message.timestamp, now)}", styles["dim"])
     lines = [header]
     body_width = max(10, width - 2)

@@ -27,8 +27,17 @@ def in_zone(moment: datetime, zone: tzinfo | None) -> datetime:
 
 
 def zoned_time(moment: datetime, now: datetime) -> str:
-    """``2026-11-24 11:50:00``: ``moment`` in the zone the screen shows (that of ``now``)."""
-    return in_zone(moment, now.tzinfo).strftime("%Y-%m-%d %H:%M:%S")
+    """``2026-11-24 11:50:00``: ``moment`` in the zone the screen shows (that of ``now``).
+
+    A time that zone cannot hold (year 1 or 9999 near its edge) keeps its own
+    zone and says which: ``0001-01-01 00:00:00 +01:00``.
+    """
+    shown = in_zone(moment, now.tzinfo)
+    text = f"{shown.year:04d}-{shown:%m-%d %H:%M:%S}"  # (%Y does not pad years before 1000)
+    if shown.utcoffset() != now.utcoffset():
+        offset = shown.strftime("%z")
+        text += f" {offset[:3]}:{offset[3:]}" if offset else ""
+    return text
 
 
 def zone_name(now: datetime) -> str:
@@ -39,9 +48,3 @@ def zone_name(now: datetime) -> str:
     offset = now.strftime("%z")
     return f"{offset[:3]}:{offset[3:]}" if offset else "local"
 
-
-def clock_time(moment: datetime | None) -> str:
-    """The full time with its offset, to the microsecond, as the file has it."""
-    if moment is None:
-        return "—"
-    return moment.isoformat(sep=" ")

@@ -27,7 +27,7 @@ Content = Callable[[Styles], RenderableType]
 
 
 @dataclass(frozen=True)
-class DetailKit:
+class DetailLayouter:
     """What laying out the pane needs, taken on the UI thread, usable on any thread."""
 
     console: Console
@@ -64,15 +64,15 @@ class DetailPane(StripView):
     def on_mount(self) -> None:
         self._show(self._shown)
 
-    def kit(self) -> DetailKit:
-        """A :class:`DetailKit` for the pane as it is now (UI thread only)."""
+    def layouter(self) -> DetailLayouter:
+        """A :class:`DetailLayouter` for the pane as it is now (UI thread only)."""
         app = self.app
-        return DetailKit(app.console, app.console_options, self._styles.get(), self.content_width, self.highlight)
+        return DetailLayouter(app.console, app.console_options, self._styles.get(), self.content_width, self.highlight)
 
     def show_session(
         self, session: Session, summary: SessionSummary | None, now: datetime, prepared: Prepared | None = None
     ) -> None:
-        """Show every field of ``session`` (``prepared`` by :meth:`DetailKit.session`, or laid out here);
+        """Show every field of ``session`` (``prepared`` by :meth:`DetailLayouter.session`, or laid out here);
         keeps the scroll position for the same session."""
         same = session.id == self.session_id
         self.session_id = session.id
@@ -99,10 +99,10 @@ class DetailPane(StripView):
 
     def _show(self, content: Content) -> None:
         self._shown = content
-        self.show_layout(self.kit().layout(content))
+        self.show_layout(self.layouter().layout(content))
 
     def restyled(self) -> Layout:
-        return self.kit().layout(self._shown)
+        return self.layouter().layout(self._shown)
 
     def base_style(self) -> Style:
         return self._styles.fill()  # the pane's own text, readable on its background

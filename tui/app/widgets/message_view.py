@@ -1,7 +1,7 @@
 """``MessageView``: a session's message history, drawn a line at a time.
 
 Lines are laid out once per (history, width, expanded), by the detail
-worker when it can (:class:`HistoryKit`), and only the visible ones are
+worker when it can (:class:`HistoryLayouter`), and only the visible ones are
 drawn. With ``follow`` on and the view at its end, new messages scroll into
 view as they arrive.
 """
@@ -32,7 +32,7 @@ _PARTS = {
 
 
 @dataclass(frozen=True)
-class HistoryKit:
+class HistoryLayouter:
     """What laying out a history needs, taken on the UI thread, usable on any thread."""
 
     console: Console
@@ -81,12 +81,12 @@ class MessageView(StripView):
     def on_mount(self) -> None:
         self.show_layout(self.restyled())
 
-    def kit(self) -> HistoryKit:
-        """A :class:`HistoryKit` for the view as it is now (UI thread only)."""
-        return HistoryKit(self.app.console, self._styles.get(), self.expanded, self.content_width, self.highlight)
+    def layouter(self) -> HistoryLayouter:
+        """A :class:`HistoryLayouter` for the view as it is now (UI thread only)."""
+        return HistoryLayouter(self.app.console, self._styles.get(), self.expanded, self.content_width, self.highlight)
 
     def show(self, session_id: str | None, messages: Sequence[Message], prepared: Prepared | None = None) -> None:
-        """Show a history (``prepared`` by :meth:`HistoryKit.history`, or laid out here).
+        """Show a history (``prepared`` by :meth:`HistoryLayouter.history`, or laid out here).
         For the same session, follow new messages if at the end."""
         same = session_id == self._session_id
         at_end = self.is_vertical_scroll_end or self.max_scroll_y == 0
@@ -100,7 +100,7 @@ class MessageView(StripView):
             self.scroll_home(animate=False, immediate=True)
 
     def restyled(self) -> Layout:
-        return self.kit().layout(self._messages, self._clock())
+        return self.layouter().layout(self._messages, self._clock())
 
     def action_toggle_expand(self) -> None:
         """Show long messages whole, or cut them again (the app's ``e``)."""

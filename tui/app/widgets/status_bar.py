@@ -19,7 +19,7 @@ _PARTS = {name: f"status-bar--{name}" for name in ("dim", "live", "paused", "err
 
 
 @dataclass(frozen=True)
-class StatusFacts:
+class StatusBarState:
     """What the status bar says."""
 
     counts: dict[str, int]
@@ -52,81 +52,81 @@ class StatusBar(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._styles = PartStyles(self, {**_PARTS, **BADGE_CLASSES})
-        self._facts: StatusFacts | None = None
+        self._state: StatusBarState | None = None
 
-    def show(self, facts: StatusFacts) -> None:
-        """Redraw the bar from these facts (nothing to do if they did not change)."""
-        if facts != self._facts:
-            self._facts = facts
+    def show(self, state: StatusBarState) -> None:
+        """Redraw the bar from ``state`` (nothing to do if it did not change)."""
+        if state != self._state:
+            self._state = state
             self._draw()
 
     def _draw(self) -> None:
-        if self._facts is not None:
+        if self._state is not None:
             # One line, always (the stylesheet fixes its height): no layout pass.
-            self.update(self._render_facts(self._facts, max(20, self.size.width - 2)), layout=False)
+            self.update(self._render_state(self._state, max(20, self.size.width - 2)), layout=False)
 
     def _on_resize(self, event: events.Resize) -> None:
         self._draw()
 
-    def _render_facts(self, facts: StatusFacts, width: int) -> Text:
+    def _render_state(self, state: StatusBarState, width: int) -> Text:
         styles = self._styles.get()
-        alerted = facts.foreign_age is not None or facts.undone > 0
+        alerted = state.foreign_age is not None or state.undone > 0
         # Narrower and narrower until it fits: counts as symbols, the bot's
         # warning shorter, then (only to make room for a warning) no clock.
         stages = [(False, 0, True), (True, 0, True), (True, 1, True)]
         if alerted:
             stages += [(True, 1, False), (True, 2, False)]
         for compact, narrow, clock in stages:
-            text = self._head(facts, clock)
-            text.append_text(self._alerts(facts, narrow))
-            text.append_text(self._counts(facts, compact))
+            text = self._head(state, clock)
+            text.append_text(self._alerts(state, narrow))
+            text.append_text(self._counts(state, compact))
             text.append(" │ ", styles["dim"])
             if text.cell_len + 12 <= width:
                 break
         room = max(10, width - text.cell_len)
-        if facts.error:
-            text.append(f"⚠ {one_line(facts.error)}", styles["error"])  # its start says most
+        if state.error:
+            text.append(f"⚠ {one_line(state.error)}", styles["error"])  # its start says most
         else:
-            text.append(left_truncate(one_line(_home(facts.path)), room), styles["path"])
+            text.append(left_truncate(one_line(_home(state.path)), room), styles["path"])
         text.truncate(width, overflow="ellipsis")
         return text
 
-    def _head(self, facts: StatusFacts, clock: bool) -> Text:
+    def _head(self, state: StatusBarState, clock: bool) -> Text:
         """``● LIVE 12:00:00 read-only │ filter … │ ``."""
         styles = self._styles.get()
         head = Text(no_wrap=True, end="")
-        if facts.paused:
+        if state.paused:
             head.append("❚❚ PAUSED", styles["paused"])
         else:
             head.append("● LIVE", styles["live"])
-        if facts.reloaded is not None and clock:
-            head.append(f" {facts.reloaded.strftime('%H:%M:%S')} {facts.zone}", styles["dim"])
-        if facts.read_only:
+        if state.reloaded is not None and clock:
+            head.append(f" {state.reloaded.strftime('%H:%M:%S')} {state.zone}", styles["dim"])
+        if state.read_only:
             head.append(" read-only", styles["paused"])
-        if facts.filtered:
-            head.append(f" │ {one_line(facts.filtered)}", styles["paused"])
+        if state.filtered:
+            head.append(f" │ {one_line(state.filtered)}", styles["paused"])
         head.append(" │ ", styles["dim"])
         return head
 
-    def _alerts(self, facts: StatusFacts, narrow: int) -> Text:
+    def _alerts(self, state: StatusBarState, narrow: int) -> Text:
         """``⚠ bot writes here · 3s ago │ 2 undone │ `` (or nothing)."""
         styles = self._styles.get()
         text = Text(end="")
-        if facts.foreign_age is not None:
-            text.append(bot_label(facts.foreign_age, narrow=narrow), styles["warn"])
+        if state.foreign_age is not None:
+            text.append(bot_label(state.foreign_age, narrow=narrow), styles["warn"])
             text.append(" │ ", styles["dim"])
-        if facts.undone:
-            text.append(undone_label(facts.undone), styles["error"])
+        if state.undone:
+            text.append(undone_label(state.undone), styles["error"])
             text.append(" │ ", styles["dim"])
         return text
 
-    def _counts(self, facts: StatusFacts, compact: bool) -> Text:
+    def _counts(self, state: StatusBarState, compact: bool) -> Text:
         styles = self._styles.get()
-        counts = facts.counts
+        counts = state.counts
         total = counts.get("total", 0)
         text = Text(f"{total} session{'s' if total != 1 else ''}", styles["dim"], end="")
         shown = [(badge, counts.get(status, 0)) for status, badge in BADGES.items()]
-        shown.append((STALE, facts.stale))
+        shown.append((STALE, state.stale))
         for badge, n in shown:
             if n:
                 text.append("  ")
