@@ -100,7 +100,7 @@ async def quiesce(pilot: Pilot) -> None:
     """
     app = pilot.app
     assert isinstance(app, SessionApp)
-    if app.live:
+    if not app.paused:
         app.action_toggle_pause()
     await settle(pilot)
 

@@ -440,7 +440,7 @@ async def test_pause_holds_the_view_reload_and_resume_apply_changes(varied_file:
         short = first[:8]
 
         await pilot.press("p")
-        assert not app.live
+        assert app.paused
         assert "PAUSED" in screen_text(pilot)
 
         # An external change while paused: the banner says so, the view does not change.
@@ -453,7 +453,7 @@ async def test_pause_holds_the_view_reload_and_resume_apply_changes(varied_file:
         # r reloads even when paused (and stays paused).
         await pilot.press("r")
         await wait_until(pilot, lambda: "✗ failed" in line_with(widget_text(pilot, app.tree), short), what="reload")
-        assert not app.live
+        assert app.paused
         await wait_until(pilot, lambda: "Paused: the file has changed" not in screen_text(pilot), what="the banner gone")
 
         # Another change; p again applies it and goes live.
@@ -461,7 +461,7 @@ async def test_pause_holds_the_view_reload_and_resume_apply_changes(varied_file:
         await wait_until(pilot, lambda: "Paused: the file has changed" in screen_text(pilot), what="the banner again")
         assert model.summaries[second].status == "completed"
         await pilot.press("p")
-        assert app.live
+        assert not app.paused
         await wait_until(pilot, lambda: model.summaries[second].status == "failed", what="resume applies the change")
         await wait_until(pilot, lambda: "Paused" not in screen_text(pilot), what="the banner gone")
         assert "LIVE" in screen_text(pilot)

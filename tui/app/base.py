@@ -50,11 +50,6 @@ class AppBase(App[None]):
     #: The app's edits, who writes the store, and which edits were undone.
     undo: UndoTracker
 
-    @property
-    def live(self) -> bool:
-        """Not :attr:`paused` (the status bar's ``● LIVE``)."""
-        return not self.paused
-
     def clock(self) -> datetime:
         """Now, in the zone every time on screen is shown in (see :attr:`utc`)."""
         now = self._base_clock()
