@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .human import ago, plural
+from .human import ago, plural, since
 from .safe import NEWLINE_PICTURE, RETURN_MARK, one_line, printable
 
-__all__ = ["NEWLINE_PICTURE", "RETURN_MARK", "ago", "one_line", "plural", "printable"]
+__all__ = ["NEWLINE_PICTURE", "RETURN_MARK", "ago", "one_line", "plural", "printable", "since"]

@@ -21,9 +21,11 @@ def ago(moment: datetime | None, now: datetime, *, just_now: timedelta = _SECOND
     (the app's default: a second); ``timedelta(0)`` always names the age
     (``0s ago``), as the commands print it for scripts to read.
     """
-    if moment is None:
-        return "never"
-    delta = now - moment
-    if -just_now < delta < just_now:
+    return "never" if moment is None else since(now - moment, just_now=just_now)
+
+
+def since(age: timedelta, *, just_now: timedelta = _SECOND) -> str:
+    """An age as :func:`ago` says it: ``3m ago``, ``in 3m`` for a negative one, ``just now``."""
+    if -just_now < age < just_now:
         return "just now"
-    return f"in {format_age(delta)}" if delta < timedelta(0) else f"{format_age(delta)} ago"
+    return f"in {format_age(age)}" if age < timedelta(0) else f"{format_age(age)} ago"

@@ -6,6 +6,7 @@ Pure functions of an :class:`~tui.session.EditKind` and plain values.
 from __future__ import annotations
 
 from tui.session import EditKind, SourceKind
+from tui.text import plural
 
 from .chrome import store_noun
 from .undo import done_warning
@@ -41,7 +42,7 @@ def done_text(kind: EditKind, count: int, *, missing: int = 0, at_risk: bool = F
     """
     if kind is EditKind.CLEANUP and not count:
         return "Nothing was old enough to clean up."
-    text = f"{PAST[kind].capitalize()} {count} session{'s' if count != 1 else ''}."
+    text = f"{PAST[kind].capitalize()} {plural(count, 'session')}."
     if count and at_risk:
         text = text[:-1] + done_warning(count)
     if missing:

@@ -18,9 +18,9 @@ from datetime import timedelta
 
 from rich.text import Text
 
-from tui.session import EditKind, UndoneEdit, format_age
+from tui.session import EditKind, UndoneEdit
 
-from tui.text import one_line
+from tui.text import one_line, since
 from tui.text.advice import HOW_TO_MAKE_IT_STICK
 
 from .rows import short_id
@@ -33,9 +33,7 @@ NOTICE_NAMED = 3
 
 def age_text(age: timedelta) -> str:
     """``3s ago``; ``just now`` under a second (or a moment ahead of the clock)."""
-    if age < timedelta(seconds=1):
-        return "just now"
-    return f"{format_age(age)} ago"
+    return since(max(age, timedelta(0)))
 
 
 #: The status bar's warning, from the widest to the narrowest (``{age}``: ``3s ago``).

@@ -10,6 +10,8 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Static
 
+from tui.text import plural
+
 from ..render.badges import BADGES, STALE
 from ..render.rows import left_truncate, one_line
 from ..render.undo import bot_label, undone_label
@@ -124,7 +126,7 @@ class StatusBar(Static):
         styles = self._styles.get()
         counts = state.counts
         total = counts.get("total", 0)
-        text = Text(f"{total} session{'s' if total != 1 else ''}", styles["dim"], end="")
+        text = Text(plural(total, "session"), styles["dim"], end="")
         shown = [(badge, counts.get(status, 0)) for status, badge in BADGES.items()]
         shown.append((STALE, state.stale))
         for badge, n in shown:
