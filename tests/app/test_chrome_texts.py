@@ -20,6 +20,8 @@ def test_filter_label_names_what_the_filter_hides() -> None:
     assert filter_label(Filter("abc")) == "filter text: abc"
     assert filter_label(Filter(status="failed")) == "filter status: failed"
     assert filter_label(Filter("abc", "stale")) == "filter status: stale, text: abc"
+    assert filter_label(Filter("abc"), searching=True) == "filter text: abc … searching messages"
+    assert filter_label(Filter(status="failed"), searching=True) == "filter status: failed"  # no text to search
 
 
 def test_the_tree_border_names_the_order_the_filter_and_the_marks() -> None:

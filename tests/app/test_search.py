@@ -158,3 +158,33 @@ async def test_the_detail_highlights_the_filters_text_in_the_searched_fields(var
         match = app.detail._styles.get()["match"]
         assert match.bgcolor is not None and match.bgcolor != app.detail._styles.fill().bgcolor
         await quiesce(pilot)
+
+
+async def test_the_status_bar_says_searching_until_the_message_search_is_done(
+    varied_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import tui.app.app as app_module
+    from apphelpers import widget_text
+    from tui.app.widgets.status_bar import StatusBar
+
+    release = threading.Event()
+
+    def held_search(*args, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return search_texts(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "search_texts", held_search)
+    app = frozen_app(varied_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        bar = app.query_one(StatusBar)
+        await pilot.press("slash", *["space" if c == " " else c for c in "of session 4"])
+        await wait_until(pilot, lambda: "searching messages" in widget_text(pilot, bar), what="the searching note")
+        release.set()
+        await wait_until(pilot, lambda: app.tree.model.visible_ids() == [session_id(4)], what="the search's match")
+        # The search found what the tree showed already or not: either way the note goes.
+        await wait_until(pilot, lambda: "searching" not in widget_text(pilot, bar), what="the note to go")
+        assert "filter text: of session 4" in widget_text(pilot, bar)
+        await quiesce(pilot)

@@ -269,6 +269,7 @@ class SessionApp(Loading, Selection, Editing, Chrome, Notices, Export, Commands,
             touched = None if changes is None else [*changes.added, *changes.changed]
             kept = frozenset() if changes is None else current.found - changes.removed - changes.changed
             self._search(current.text, Handoff(self.snapshot), touched if within is None else list(within), kept)
+            self._update_chrome()  # "… searching messages" until it is done
         else:
             self.workers.cancel_group(self, "search")
 
@@ -288,6 +289,8 @@ class SessionApp(Loading, Selection, Editing, Chrome, Notices, Export, Commands,
             self._found_complete = True
             if message.found != current.found:
                 self._set_filter(Filter(current.text, current.status, message.found))
+            else:
+                self._update_chrome()  # the same sessions: only "searching" goes
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:

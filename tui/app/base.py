@@ -49,6 +49,8 @@ class AppBase(App[None]):
     _reading_counts: tuple[Reading, dict[str, int], Expiries] | None
     #: The app's edits, who writes the store, and which edits were undone.
     undo: UndoTracker
+    #: The message texts' search for the filter's text has finished (the sessions shown are final).
+    _found_complete: bool
 
     def clock(self) -> datetime:
         """Now, in the zone every time on screen is shown in (see :attr:`utc`)."""

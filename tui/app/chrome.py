@@ -35,6 +35,7 @@ class Chrome(AppBase):
         counts, stale = self._status_counts(snapshot)
         tree = self.tree
         filtered = filter_label(tree.filter)
+        searching = filter_label(tree.filter, searching=not self._found_complete)
         now = self.clock()
         self.query_one(StatusBar).show(
             StatusBarState(
@@ -46,7 +47,7 @@ class Chrome(AppBase):
                 zone=zone_name(now),
                 error=self.error,
                 read_only=self.read_only,
-                filtered=filtered,
+                filtered=searching,
                 foreign_age=self.undo.foreign_age(now),
                 undone=len(self.undo),
             )

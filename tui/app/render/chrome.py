@@ -26,8 +26,12 @@ def store_noun(kind: SourceKind) -> str:
     return "the database" if kind == "sqlite" else "the file"
 
 
-def filter_label(active: Filter) -> str | None:
-    """``filter status: failed, text: abc``; ``None`` while the filter hides nothing."""
+def filter_label(active: Filter, *, searching: bool = False) -> str | None:
+    """``filter status: failed, text: abc``; ``None`` while the filter hides nothing.
+
+    ``searching``: the message texts are still being searched for the text
+    (the sessions shown may still change), said as ``… searching messages``.
+    """
     if not active.active:
         return None
     parts = []
@@ -35,7 +39,8 @@ def filter_label(active: Filter) -> str | None:
         parts.append(f"status: {active.status}")
     if active.text:
         parts.append(f"text: {active.text}")
-    return "filter " + ", ".join(parts)
+    label = "filter " + ", ".join(parts)
+    return f"{label} … searching messages" if searching and active.text else label
 
 
 def tree_title(order: str, filtered: str | None) -> str:
