@@ -86,21 +86,22 @@ class FileCache:
 
     def scratch_sqlite(self, source: BenchFile, name: str) -> Path:
         """A fresh copy of a SQLite store's base directory (for measurements that write); :meth:`discard` it."""
-        self._copies += 1
-        directory = self.directory / f"scratch-{self._copies}-{name}"
-        directory.mkdir()
-        target = directory / "base"
+        target = self._scratch_directory(name) / "base"
         shutil.copytree(source.path, target)
         return target
 
     def scratch(self, source: BenchFile, name: str) -> Path:
         """A fresh copy of ``source`` in its own directory (for measurements that write)."""
+        target = self._scratch_directory(name) / "bot_sessions.json"
+        shutil.copyfile(source.path, target)
+        return target
+
+    def _scratch_directory(self, name: str) -> Path:
+        """A new, empty directory for one scratch copy."""
         self._copies += 1
         directory = self.directory / f"scratch-{self._copies}-{name}"
         directory.mkdir()
-        target = directory / "bot_sessions.json"
-        shutil.copyfile(source.path, target)
-        return target
+        return directory
 
     def discard(self, path: Path) -> None:
         """Remove a scratch copy's directory."""
