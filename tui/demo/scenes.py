@@ -286,6 +286,8 @@ async def _bot_is_writing(pilot: Pilot) -> None:
     with Manager(store=app.source.store(clock=lambda: NOW), clock=lambda: NOW, background=False) as ours:
         ours.set_request(session_id(1), "a write of ours, so that versions are recorded")
     bot_rewrites(app.path, original)
+    await pilot.press("r")  # the scenes do not watch: read the bot's version now
+    await settle(pilot)
 
 
 async def _failures_first(pilot: Pilot) -> None:
