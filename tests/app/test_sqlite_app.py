@@ -74,8 +74,11 @@ async def test_a_long_history_is_read_from_the_transcript(tmp_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await select(pilot, app, 21)
-        assert app.tree.model.summaries[session_id(21)].message_count == 40
-        assert "Step 40: checked the scheduler lock." in widget_text(pilot, app.messages_view)  # following: the end
+        await wait_until(pilot, lambda: app.tree.model.summaries[session_id(21)].message_count == 40, what="the count")
+        # Following: the end (laid out by a worker, again once the counts reading arrives).
+        await wait_until(
+            pilot, lambda: "Step 40: checked the scheduler lock." in widget_text(pilot, app.messages_view), what="the end"
+        )
         await quiesce(pilot)
 
 
