@@ -516,6 +516,57 @@ async def test_selecting_a_long_history_shows_its_newest_messages(tmp_path: Path
         assert view.scroll_y == view.max_scroll_y
 
 
+async def test_a_followed_history_stays_at_its_end_when_the_pane_is_resized(tmp_path: Path) -> None:
+    """Narrower, the history wraps into more lines: a view that followed its end still shows it."""
+    path = write(tmp_path / "s.json", long_history_document())
+    app = frozen_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await move_to(pilot, app, session_id(21))
+        view = app.messages_view
+        await wait_until(pilot, lambda: view.max_scroll_y > 0 and view.scroll_y == view.max_scroll_y, what="the end")
+        lines = view.virtual_size.height
+        await pilot.resize_terminal(90, 50)
+        await wait_until(pilot, lambda: view.virtual_size.height > lines, what="the history laid out again")
+        await wait_until(
+            pilot,
+            lambda: view.scroll_y == view.max_scroll_y and "Step 40: checked the scheduler" in widget_text(pilot, view),
+            what="the end again",
+            timeout=5,
+        )
+
+
+async def test_a_history_shown_before_the_panes_scrollbar_exists_opens_at_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scroll to the end must not be lost while the first layout after the history has not
+    yet given the pane a scrollbar (Textual ignores an unforced scroll there)."""
+    path = write(tmp_path / "s.json", long_history_document())
+    app = frozen_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await move_to(pilot, app, session_id(21))
+        view = app.messages_view
+        session = app.snapshot.session(session_id(21))
+        view.show(None, [])
+        await settle(pilot)
+        assert view.max_scroll_y == 0 and not view.show_vertical_scrollbar
+        # The worst order of the loop (a busy machine): what waits for a refresh runs before
+        # the layout that gives the pane its scrollbar.
+        def at_once(callback, *args, **kwargs) -> bool:
+            result = callback(*args, **kwargs)
+            if asyncio.iscoroutine(result):
+                asyncio.ensure_future(result)
+            return True
+
+        monkeypatch.setattr(view, "call_after_refresh", at_once)
+        view.show(session.id, session.messages)
+        monkeypatch.undo()
+        await wait_until(pilot, lambda: view.max_scroll_y > 0 and view.show_vertical_scrollbar, what="the scrollbar")
+        await wait_until(pilot, lambda: view.scroll_y == view.max_scroll_y, what="the end", timeout=5)
+        assert "Step 40: checked the scheduler lock." in widget_text(pilot, view)
+
+
 async def test_following_keeps_the_newest_message_in_view_as_the_history_grows(tmp_path: Path) -> None:
     """A short history that grows past the pane's height keeps showing its newest message."""
     doc = fixture_document([fixture_session(60, "chat", "running", age=timedelta(minutes=5), idle=timedelta(minutes=1))])

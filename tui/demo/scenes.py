@@ -143,7 +143,12 @@ async def loaded(pilot: Pilot, timeout: float = 15.0) -> None:
 
 
 async def steady(pilot: Pilot) -> None:
-    """Settle, and stop every input's cursor from blinking (dialogs' too)."""
+    """Settle, let changed rows stop flashing, and stop every input's cursor from blinking (dialogs' too)."""
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, SessionApp)
+    while app.tree.flashing:  # (a flash ends by a timer: seconds, however busy the machine)
+        await pilot.pause(0.1)
     await settle(pilot)
     for screen in pilot.app.screen_stack:
         for box in screen.query(Input):

@@ -75,6 +75,9 @@ class MessageView(StripView):
         self._styles = PartStyles(self, _PARTS)
         self._messages: Sequence[Message] = ()
         self._session_id: str | None = None
+        #: At the end as of the last scroll: while following, the view stays there as
+        #: its lines change (new messages, another width, another theme).
+        self._at_end = True
         #: The filter's text, highlighted in the history (set by the app).
         self.highlight = ""
 
@@ -87,17 +90,30 @@ class MessageView(StripView):
 
     def show(self, session_id: str | None, messages: Sequence[Message], prepared: Prepared | None = None) -> None:
         """Show a history (``prepared`` by :meth:`HistoryLayouter.history`, or laid out here).
-        For the same session, follow new messages if at the end."""
-        same = session_id == self._session_id
-        at_end = self.is_vertical_scroll_end or self.max_scroll_y == 0
+        Another session opens at its end when following, else at its top; the same
+        session stays where it is, or at its end if it was there (following)."""
+        other = session_id != self._session_id
         self._session_id = session_id
         self._messages = list(messages)
+        if other:
+            self._at_end = self.follow
         self.show_layout(prepared if prepared is not None else self.restyled())
-        # After the refresh: only then do the scroll limits know the new height.
-        if self.follow and (at_end or not same):
-            self.call_after_refresh(self.scroll_end, animate=False)
-        elif not same:
+        if other and not self.follow:
             self.scroll_home(animate=False, immediate=True)
+
+    def _set_lines(self, width: int, lines: list[Strip]) -> None:
+        super()._set_lines(width, lines)
+        if self.follow and self._at_end:
+            self._scroll_to_end()
+
+    def _scroll_to_end(self) -> None:
+        # Forced: until a layout has given the pane its scrollbar, Textual drops
+        # an ordinary scroll, and the layout may come after this.
+        self.scroll_end(animate=False, force=True)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._at_end = new >= self.max_scroll_y
 
     def restyled(self) -> Layout:
         return self.layouter().layout(self._messages, self._clock())
@@ -107,11 +123,15 @@ class MessageView(StripView):
         self.expanded = not self.expanded
 
     def watch_expanded(self) -> None:
+        # The reader's place stays where it is: a whole message opens below it.
+        self._at_end = False
         self.show_layout(self.restyled())
+        self._at_end = self.scroll_y >= self.max_scroll_y
 
     def watch_follow(self, follow: bool) -> None:
         if follow:
-            self.call_after_refresh(self.scroll_end, animate=False)
+            self._at_end = True
+            self._scroll_to_end()
         self.border_subtitle = "following" if follow else "not following (f)"
 
     def base_style(self) -> Style:

@@ -213,6 +213,12 @@ class SessionTree(ForwardKeysAfterFocusMoves, ScrollView, can_focus=True):
             self._after_change(keep=self.cursor, old_index=old_index)
         return self.select_session(row.session_id)
 
+    @property
+    def flashing(self) -> bool:
+        """Whether a session is highlighted as changed now (see :meth:`flash`)."""
+        now = time.monotonic()
+        return any(until > now for until in self._flash_until.values())
+
     def flash(self, session_ids: Iterable[str]) -> None:
         """Highlight sessions briefly."""
         until = time.monotonic() + FLASH_SECONDS
