@@ -184,11 +184,47 @@ def test_the_record_survives_a_torn_read_and_keeps_the_last_identities(tmp_path:
     path = tmp_path / "sessions.json"
     ids = _ours(path)
     store = SessionStoreJSON(path)
+    before = read_record(lock_path_for(path))
     for n in range(KEEP + 3):
         store.modify(ids[0], lambda s, n=n: setattr(s, "request", str(n)))
     kept = read_record(lock_path_for(path))
     assert kept is not None and len(kept.ours) == KEEP
+    assert before is not None and kept.commits == before.commits + KEEP + 3  # every commit counted
+    assert kept.may_have_dropped(before) and not kept.may_have_dropped(kept)
     assert kept.is_ours(store.snapshot().identity)
+
+
+def test_a_reading_that_more_of_our_commits_overtake_than_the_record_keeps_is_not_foreign(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader descheduled between opening the file and reading the record (a busy machine,
+    its thread niced) while our writers commit: its version left the record, and was ours."""
+    from tui.session import snapshot as snapshot_module
+
+    path = tmp_path / "sessions.json"
+    ids = _ours(path)
+    other = SessionStoreJSON(path)
+    identity_of = snapshot_module.FileIdentity.of
+
+    first = [True]
+
+    def overtaken(st: os.stat_result):  # type: ignore[no-untyped-def]
+        if first[0]:  # the reading's own call (the writers below call it too)
+            first[0] = False
+            for n in range(KEEP + 2):  # the file is open on the version before these
+                other.modify(ids[0], lambda s, n=n: setattr(s, "request", str(n)))
+        return identity_of(st)
+
+    monkeypatch.setattr(snapshot_module.FileIdentity, "of", staticmethod(overtaken))
+    reading = read_snapshot(path)
+    monkeypatch.undo()
+    assert reading.session(ids[0]).request != str(KEEP + 1)  # the version before them
+    record = read_record(lock_path_for(path))
+    assert record is not None and not record.is_ours(reading.identity)
+    assert reading.writer == WriterInfo(foreign=False, foreign_at=None, known=True)
+    # A foreign version is still told, however many commits went before it.
+    write_json(path, go_document(go_session("a")))
+    assert read_snapshot(path).writer.foreign
 
 
 # -- lose less of theirs -----------------------------------------------------------

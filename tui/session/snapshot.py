@@ -34,7 +34,7 @@ from .layout import ItemsSplit, is_items_placeholder, join_items, split_items
 from .model import Session
 from .stats import count_statuses
 from .summary import SessionSummary, summarize, usual_summary
-from .writers import UNKNOWN_WRITER, WriterInfo, info_for
+from .writers import UNKNOWN_WRITER, WriterInfo, info_for, read_record
 
 SUPPORTED_VERSION = 1
 #: Files larger than this are refused before they are read (a session file
@@ -405,6 +405,7 @@ def read_snapshot(
     real = resolved if resolved is not None else Path(os.path.realpath(path))
     lock = lock_path_for(real)
     carried = previous.writer if previous is not None and previous.path == path else None
+    before = read_record(lock)  # (how many commits go by while the file is opened and stat'ed)
     try:
         fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except (FileNotFoundError, NotADirectoryError):
@@ -422,8 +423,8 @@ def read_snapshot(
         if st.st_size > limit:
             raise StoreAccessError(_too_large(path, st.st_size, limit))
         identity = FileIdentity.of(st)
-        # The record after the identity: ours are recorded before their rename.
-        writer = info_for(lock, identity, carried)
+        # The record after the open: ours are recorded before their rename.
+        writer = info_for(lock, identity, carried, before=before)
         data = _read_all(fd, st.st_size, path, limit)
     finally:
         os.close(fd)

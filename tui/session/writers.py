@@ -13,7 +13,11 @@ What holds between session-tui processes (any number, processes or threads):
 
 * no reading is ever taken for foreign: the identity is recorded before the
   rename, and the last :data:`KEEP` identities are kept, so a reader that
-  races a rename finds whichever version it opened, old or new;
+  races a rename finds whichever version it opened, old or new. The record
+  also counts every commit; a reader reads it before it opens the file and
+  again after, and a version missing from a record that more commits than
+  it keeps went by in between (a reader descheduled on a busy machine while
+  our writers commit) is not called foreign: it may have been ours;
 * every write is a read-modify-write of the latest version under the lock,
   so no session-tui process undoes another's change.
 
@@ -57,8 +61,9 @@ from .identity import FileIdentity, IdentityTuple
 FOREIGN_WINDOW = timedelta(minutes=10)
 
 #: How many of our last committed identities the record keeps. A reader
-#: finds its version unless this many commits happen between its ``fstat``
-#: of the file and its read of the record (microseconds apart).
+#: finds its version unless this many commits happen between its open of
+#: the file and its read of the record (microseconds apart, unless the
+#: reader is descheduled); it can tell when they may have (``commits``).
 KEEP = 16
 
 _MAGIC = b"session-tui-writers"
@@ -108,6 +113,8 @@ class WriterRecord:
     ours: list[IdentityTuple] = field(default_factory=list)
     #: mtime (ns since the epoch) of the newest foreign version a writer of ours read.
     foreign_ns: int | None = None
+    #: Commits recorded so far (a record written by an older session-tui: 0).
+    commits: int = 0
 
     def is_ours(self, identity: FileIdentity) -> bool:
         """Whether a session-tui writer committed this version."""
@@ -127,15 +134,26 @@ class WriterRecord:
         """Add a version a session-tui writer is about to rename into place."""
         key = identity.as_tuple()
         self.ours = [k for k in self.ours if k != key][-(KEEP - 1) :] + [key]
+        self.commits += 1
 
-    def info(self, identity: FileIdentity | None, previous: WriterInfo | None = None) -> WriterInfo:
+    def may_have_dropped(self, earlier: WriterRecord | None) -> bool:
+        """Whether a version of ours in ``earlier``, or committed after it was read, may have
+        been pushed out of this record by the commits since (``None``: no earlier record to
+        count from, so no sign of it)."""
+        return earlier is not None and self.commits - earlier.commits >= KEEP - 1
+
+    def info(
+        self, identity: FileIdentity | None, previous: WriterInfo | None = None, *, before: WriterRecord | None = None
+    ) -> WriterInfo:
         """What a reading of the version ``identity`` (``None``: no file) can tell.
 
         ``previous`` is an earlier reading of the same file: its
         ``foreign_at`` is carried on, so a watcher does not forget a foreign
-        write it saw that no writer of ours read.
+        write it saw that no writer of ours read. ``before`` is the record as
+        read before the file was opened: a version not in this record is
+        foreign only if too few commits went by since to have pushed it out.
         """
-        foreign = identity is not None and not self.is_ours(identity)
+        foreign = identity is not None and not self.is_ours(identity) and not self.may_have_dropped(before)
         moments = [self.foreign_ns]
         if foreign:
             assert identity is not None
@@ -145,7 +163,7 @@ class WriterRecord:
 
     def encode(self) -> bytes:
         """The record's bytes: a header with the body's length and CRC, then the body."""
-        body = orjson.dumps({"ours": self.ours, "foreign_ns": self.foreign_ns})
+        body = orjson.dumps({"ours": self.ours, "foreign_ns": self.foreign_ns, "commits": self.commits})
         header = b"%s %d %d %08x\n" % (_MAGIC, _FORMAT, len(body), zlib.crc32(body))
         return header + body + b"\n"
 
@@ -168,9 +186,10 @@ class WriterRecord:
             ours = [tuple(map(int, k)) for k in doc["ours"] if len(k) == 4]
             foreign = doc["foreign_ns"]
             foreign_ns = None if foreign is None else int(foreign)
-        except (ValueError, TypeError, KeyError):
+            commits = int(doc.get("commits", 0))
+        except (ValueError, TypeError, KeyError, AttributeError):
             return None
-        return cls(ours=ours[-KEEP:], foreign_ns=foreign_ns)
+        return cls(ours=ours[-KEEP:], foreign_ns=foreign_ns, commits=commits)
 
 
 def read_record(lock_path: Path) -> WriterRecord | None:
@@ -211,18 +230,25 @@ def write_record_fd(fd: int, record: WriterRecord) -> None:
     os.ftruncate(fd, len(data))
 
 
-def info_for(lock_path: Path, identity: FileIdentity | None, previous: WriterInfo | None = None) -> WriterInfo:
+def info_for(
+    lock_path: Path,
+    identity: FileIdentity | None,
+    previous: WriterInfo | None = None,
+    *,
+    before: WriterRecord | None = None,
+) -> WriterInfo:
     """The :class:`WriterInfo` of a reading of version ``identity`` of the file locked by ``lock_path``.
 
-    Read the file's identity first, the record after: a version committed by
-    one of our writers is recorded before it is renamed into place.
+    Open the file first, read the record after: a version committed by one
+    of our writers is recorded before it is renamed into place. ``before``:
+    the record read before the file was opened (see :meth:`WriterRecord.info`).
     """
     record = read_record(lock_path)
     if record is None:
         if previous is not None and previous.foreign_at is not None:
             return WriterInfo(foreign=False, foreign_at=previous.foreign_at, known=False)
         return UNKNOWN_WRITER
-    return record.info(identity, previous)
+    return record.info(identity, previous, before=before)
 
 
 def _from_ns(ns: int) -> datetime | None:
