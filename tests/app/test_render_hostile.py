@@ -13,7 +13,8 @@ from rich.style import Style
 from tui.app.render.detail import pretty_json, session_detail
 from tui.app.render.messages import message_lines
 from tui.app.render.rows import one_line
-from tui.app.render.times import ago, expires_text, zoned_time
+from tui.app.render.times import expires_text, zoned_time
+from tui.text import ago
 from tui.session import Message, Session, parse_time
 
 EARLY = parse_time("0001-01-01T00:00:00+01:00")

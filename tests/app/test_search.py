@@ -9,7 +9,7 @@ import pytest
 
 from tui.app.state.search import search_texts
 from tui.session.text_search import plain_run
-from tui.demo.fixtures import NOW, fixture_document, fixture_session, session_id, varied_document, write
+from tui.demo.fixtures import fixture_document, fixture_session, session_id, write
 from tui.session import read_snapshot
 
 from apphelpers import frozen_app, quiesce, ready, settle, wait_until

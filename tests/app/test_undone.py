@@ -18,7 +18,7 @@ from tui.app.widgets.status_bar import StatusBar
 from tui.app.widgets.undone_notice import UndoneNotice
 from tui.demo.fixtures import session_id
 from tui.session import SessionStoreJSON, cleanup_candidates, read_snapshot
-from tui.session.snapshot import file_identity
+from tui.session.identity import file_identity
 from tui.tools import gostore
 
 from apphelpers import (

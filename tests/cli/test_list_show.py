@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from clifiles import (
-    ALL_IDS,
     EVIL,
     LIVE,
     OLD_FAILED,
@@ -25,11 +24,8 @@ from clifiles import (
 )
 from hostile import (
     BIG,
-    BIDI,
-    ESC_TITLE,
     HOSTILE,
     HOSTILE_CHAT,
-    HOSTILE_CONTENT,
     HOSTILE_PROJECT,
     RAW_CONTROL,
     RAW_IN_JSON,

@@ -9,7 +9,6 @@ and threads, each with its own ``SessionStoreJSON``.
 from __future__ import annotations
 
 import os
-import subprocess
 import threading
 import time
 from datetime import datetime, timedelta, timezone

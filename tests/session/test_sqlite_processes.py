@@ -14,7 +14,6 @@ import json
 import subprocess
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 from sqlitefiles import raw_rows
 from sqlite_workers import start

@@ -25,7 +25,7 @@ from .errors import CorruptStoreError, StoreAccessError, UnsupportedVersionError
 from .filelock import lock_path_for
 from .gcpause import gc_paused
 from .gotime import format_time
-from .identity import FileIdentity, file_identity  # noqa: F401 - file_identity: still importable from here
+from .identity import FileIdentity
 from .gojson import encode_key, encode_session_bytes
 from .json_search import search_snapshot, text_index
 from .jsonbytes import loads_exact

@@ -8,7 +8,7 @@ and transcripts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
@@ -70,3 +70,18 @@ class Source(Protocol):
 
     def close(self) -> None:
         """Release what reading keeps open (a database connection); reading again reopens it."""
+
+
+@runtime_checkable
+class ChangeHints(Protocol):
+    """A :class:`Source` that uses the watcher's list of the files that changed, so that a
+    reading re-reads only those (the SQLite store's transcripts); :func:`~tui.session.watch_source`
+    calls these when the source has them."""
+
+    def track_changes(self, tracking: bool) -> None:
+        """``True`` once the watcher reports every change to a relevant file through
+        :meth:`note_changes` (before it says a change happened); ``False`` when it stops."""
+
+    def note_changes(self, paths: Collection[Path]) -> bool:
+        """The relevant files that changed; True when the watcher should say "changed" once
+        more a little later (a change not visible to a reading yet)."""

@@ -30,7 +30,7 @@ from pathlib import Path
 import watchfiles
 
 from .json_source import JSONSource
-from .source import Source
+from .source import ChangeHints, Source
 
 #: Changes closer together than this are reported once.
 DEBOUNCE_MS = 40
@@ -60,10 +60,7 @@ def watch_source(source: Source, on_change: Callable[[], None], stop: threading.
         def relevant(_change: watchfiles.Change, changed: str) -> bool:
             return source.is_relevant(Path(changed))
 
-        track = getattr(source, "track_changes", None)
-        note = getattr(source, "note_changes", None)
-        if not (callable(track) and callable(note)):
-            track = note = None
+        hints = source if isinstance(source, ChangeHints) else None
         tracking = False
         recheck: threading.Timer | None = None
         try:
@@ -79,11 +76,11 @@ def watch_source(source: Source, on_change: Callable[[], None], stop: threading.
                 recursive=False,
                 raise_interrupt=False,
             ):
-                if track is not None and not tracking and not waiting:  # (a directory not watched yet: no hints)
-                    track(True)
+                if hints is not None and not tracking and not waiting:  # (a directory not watched yet: no hints)
+                    hints.track_changes(True)
                     tracking = True
                 if changes:
-                    again = note(frozenset(Path(changed) for _, changed in changes)) if note is not None else False
+                    again = hints is not None and hints.note_changes(frozenset(Path(changed) for _, changed in changes))
                     on_change()
                     if again:
                         if recheck is not None:
@@ -95,15 +92,15 @@ def watch_source(source: Source, on_change: Callable[[], None], stop: threading.
                     on_change()  # a directory appeared: it may already hold what matters
                     break
         except Exception:  # no inotify, a directory removed...: poll instead
-            if tracking and track is not None:
-                track(False)
+            if tracking and hints is not None:
+                hints.track_changes(False)
                 tracking = False
             _poll(source, directories, on_change, stop, until_more_than=None)
         finally:
             if recheck is not None:
                 recheck.cancel()
-            if tracking and track is not None:
-                track(False)
+            if tracking and hints is not None:
+                hints.track_changes(False)
 
 
 def watch_file(path: Path, on_change: Callable[[], None], stop: threading.Event) -> None:

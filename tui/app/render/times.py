@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 from tui.session import format_age
-from tui.text import ago  # noqa: F401 - re-exported: every time text of the app from one module
 
 
 def expires_text(expires_at: datetime | None, now: datetime) -> str:
