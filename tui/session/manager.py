@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
+from .append_store import AppendingSessionStore
 from .batch_store import BatchSessionStore
 from .durations import age_cutoff
 from .gotime import Clock, utc_now
@@ -239,9 +240,8 @@ class Manager:
         """Append to the history (a missing timestamp becomes now)."""
         if msg.timestamp is None:
             msg.timestamp = self._clock()
-        append_to_open = getattr(self.store, "append_to_open", None)
-        if append_to_open is not None:  # (SQLite: one line appended, the transcript never read)
-            session, appended = append_to_open(session_id, msg)
+        if isinstance(self.store, AppendingSessionStore):  # (SQLite: one line appended, the transcript never read)
+            session, appended = self.store.append_to_open(session_id, msg)
             with self._lock:
                 if session is None or session.status in ENDED_STATUSES:
                     self._sessions.pop(session_id, None)
