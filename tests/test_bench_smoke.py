@@ -61,6 +61,7 @@ def test_a_tiny_run_measures_every_family_and_reports_targets(tmp_path: Path) ->
     assert len(targeted) == 20
     assert sum(row["met"] is not None for row in rows if row["family"] == "search") == 1
     assert sum(row["met"] is not None for row in rows if row["family"] == "sqlite") == 4
+    assert any(row["family"] == "sqlite" and "/ filter" in row["name"] and "p95" in row["name"] for row in rows)
     json.dumps(doc)  # plain data
     text = markdown([Measurement(**row) for row in rows], doc["machine"], doc["notes"])
     assert "| Measurement | File | Median | Ratio |" in text

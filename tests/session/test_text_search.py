@@ -145,3 +145,39 @@ def test_typing_a_needle_a_character_at_a_time_finds_what_decoding_finds(tmp_pat
             typed = needle[:end]
             found = snapshot.search(typed, only=found)
             assert found == decoded_search(snapshot, typed), typed
+
+
+def test_typing_in_the_sqlite_search_finds_what_decoding_finds(tmp_path: Path) -> None:
+    """As the app types: each search among the last one's finds, where the last needle's lines
+    are looked at first (a later line may hold the longer needle); then a character taken back."""
+    from sqlitefiles import go_store
+
+    from tui.session import open_source
+
+    doc = tricky_document()
+    doc["items"].update(varied_document()["items"])
+    later = [
+        {"Role": "user", "Content": "alpha beta", "Summary": "", "Timestamp": "2026-11-24T11:00:00Z"},
+        {"Role": "assistant", "Content": "nothing here", "Summary": "", "Timestamp": "2026-11-24T11:01:00Z"},
+        {"Role": "tool", "Content": "ALPHA <gamma> & more", "Summary": "", "Timestamp": "2026-11-24T11:02:00Z"},
+    ]
+    doc["items"][session_id(30)] = fixture_session(30, "c", "running", age=M, idle=M, messages=later)
+    source = open_source(go_store(tmp_path / "base", doc))
+    try:
+        reading = source.read()
+        reading.prepare_search()
+        for needle in ("alpha <gamma> &", "of session 1", '<div class="x"> & then', "a back\\slash", "готово"):
+            found = None
+            for end in range(1, len(needle) + 1):
+                typed = needle[:end]
+                found = reading.search(typed, only=found)
+                assert found == decoded_search(reading, typed), typed
+            for end in range(len(needle) - 1, 0, -1):  # taken back a character at a time: all searched again
+                typed = needle[:end]
+                assert reading.search(typed) == decoded_search(reading, typed), typed
+        assert session_id(30) in reading.search("alpha <gamma>")
+        # A needle that does not extend the last one looks at every line again.
+        assert session_id(30) in reading.search("nothing here")
+        assert session_id(30) in reading.search("alpha beta")
+    finally:
+        source.close()

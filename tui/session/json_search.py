@@ -38,7 +38,17 @@ from typing import NamedTuple, Protocol
 
 import orjson
 
-from .text_search import CHECK_EVERY, MESSAGE_TEXTS, SESSION_TEXTS, Cancelled, any_holds, byte_run, never, texts_of
+from .text_search import (
+    CHECK_EVERY,
+    MESSAGE_TEXTS,
+    SESSION_TEXTS,
+    Cancelled,
+    any_holds,
+    byte_run,
+    never,
+    texts_of,
+    written_forms,
+)
 
 
 class Snapshot(Protocol):
@@ -235,33 +245,6 @@ def _scan_from_prior(search: _Search, snapshot: Snapshot, index: TextIndex, want
             spans.append((at, end))
     spans.sort()
     return all(search.scan(start, end) for start, end in spans)
-
-
-#: How JSON writers write these characters inside a string (ASCII-lowered): as is, or escaped.
-_WRITTEN = {
-    "<": (b"<", b"\\u003c"), ">": (b">", b"\\u003e"), "&": (b"&", b"\\u0026"),
-    '"': (b'\\"',), "\\": (b"\\\\",), "\n": (b"\\n",), "\t": (b"\\t",), "\r": (b"\\r",),
-}
-#: At most this many ways of writing a needle are searched for (else its plain run is).
-MAX_FORMS = 8
-
-
-def written_forms(needle: str) -> list[bytes] | None:
-    """Every way JSON writers write an ASCII ``needle`` (lowered bytes: ``<`` as is or ``\\u003c``, ``"`` as ``\\"``...);
-    ``None`` for a needle with other characters, or too many ways."""
-    if not needle.isascii():
-        return None
-    forms = [b""]
-    for char in needle.lower():
-        written = _WRITTEN.get(char)
-        if written is None:
-            if not " " <= char <= "~":
-                return None
-            written = (char.encode("ascii"),)
-        forms = [form + way for form in forms for way in written]
-        if len(forms) > MAX_FORMS:
-            return None
-    return forms
 
 
 def _decode_each(snapshot: Snapshot, folded: str, ids: Iterable[str], cancelled: Cancelled) -> frozenset[str] | None:

@@ -65,6 +65,33 @@ def byte_run(needle: str) -> bytes:
     return plain_run(needle).lower().encode("ascii")
 
 
+#: How JSON writers write these characters inside a string (ASCII-lowered): as is, or escaped.
+_WRITTEN = {
+    "<": (b"<", b"\\u003c"), ">": (b">", b"\\u003e"), "&": (b"&", b"\\u0026"),
+    '"': (b'\\"',), "\\": (b"\\\\",), "\n": (b"\\n",), "\t": (b"\\t",), "\r": (b"\\r",),
+}
+#: At most this many ways of writing a needle are searched for (else its plain run is).
+MAX_FORMS = 8
+
+
+def written_forms(needle: str) -> list[bytes] | None:
+    """Every way JSON writers write an ASCII ``needle`` (lowered bytes: ``<`` as is or ``\\u003c``, ``"`` as ``\\"``...);
+    ``None`` for a needle with other characters, or too many ways."""
+    if not needle.isascii():
+        return None
+    forms = [b""]
+    for char in needle.lower():
+        written = _WRITTEN.get(char)
+        if written is None:
+            if not " " <= char <= "~":
+                return None
+            written = (char.encode("ascii"),)
+        forms = [form + way for form in forms for way in written]
+        if len(forms) > MAX_FORMS:
+            return None
+    return forms
+
+
 def texts_of(item: Any) -> Iterable[str]:
     """The searched texts of one session as Go's JSON object (decoded)."""
     if not isinstance(item, dict):

@@ -38,7 +38,7 @@ from ..summary import SessionSummary
 from .row_mirror import ROW_COLUMNS, RowMirror
 from .rows import decode_summary
 from .schema import TABLE
-from .search import search_sqlite
+from .search import TranscriptIndex, search_index, search_sqlite
 from .store import SessionStoreSQLite, fetch
 from .transcript_counts import TranscriptFile, TranscriptScan, scan_transcripts
 from .transcripts import SUFFIX, transcript_key
@@ -61,7 +61,7 @@ class SQLiteReading:
 
     __slots__ = (
         "path", "exists", "changes", "warnings", "transcripts", "data_version", "counted",
-        "_reader", "_rows", "_summaries", "_names", "_files",
+        "_reader", "_rows", "_summaries", "_names", "_files", "_search_index",
     )
 
     #: Every writer of a SQLite store is safe (SQLite serialises them): nobody to warn about.
@@ -98,6 +98,7 @@ class SQLiteReading:
         self._summaries = summaries
         self._names = names  # session id -> transcript file name
         self._files = files  # transcript file name -> what its last scan saw
+        self._search_index: list[TranscriptIndex] = []  # made by the first search
 
     def __repr__(self) -> str:
         return f"<SQLiteReading {str(self.path)!r}: {len(self)} sessions>"
@@ -146,7 +147,8 @@ class SQLiteReading:
         return search_sqlite(self, needle, only=only, cancelled=cancelled or (lambda: False))
 
     def prepare_search(self) -> None:
-        """Nothing to make ahead: SQLite and the transcripts' files are searched as they are."""
+        """Read and ASCII-lower the transcripts for :meth:`search` now (they are kept with the reading)."""
+        search_index(self).load(self._names.values())
 
 
 def read_sqlite(
