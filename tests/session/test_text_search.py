@@ -181,3 +181,32 @@ def test_typing_in_the_sqlite_search_finds_what_decoding_finds(tmp_path: Path) -
         assert session_id(30) in reading.search("alpha beta")
     finally:
         source.close()
+
+
+def test_a_later_sqlite_reading_keeps_the_lowered_transcripts_that_did_not_change(tmp_path: Path) -> None:
+    """The bot appends to one transcript while the filter is open: the next reading's search
+    reads that transcript again, and no other, and finds the new line."""
+    from sqlitefiles import append_lines, go_store
+
+    from tui.session import open_source
+
+    base = go_store(tmp_path / "base", varied_document())
+    source = open_source(base)
+    try:
+        first = source.read()
+        first.prepare_search()
+        assert first.search("of session") == decoded_search(first, "of session")
+        grown = session_id(3)
+        append_lines(base, grown, [{"Role": "assistant", "Content": "a brand-new NEEDLE", "Summary": "", "Timestamp": "2026-11-24T12:00:00Z"}])
+        second = source.read(first)
+        assert grown in second.changes.changed
+        kept = second._search_index[0].lowered
+        names = second._names
+        assert names[grown] not in kept
+        assert set(kept) == {names[sid] for sid in second if sid != grown}
+        assert all(kept[name] is first._search_index[0].lowered[name] for name in kept)  # not read again
+        for needle in ("brand-new needle", "of session", "of session 3"):
+            assert second.search(needle) == decoded_search(second, needle), needle
+        assert second.search("brand-new needle") == {grown}
+    finally:
+        source.close()

@@ -170,8 +170,31 @@ def read_sqlite(
     no transcript is looked at (see the module). Raises
     :class:`~tui.session.StoreError` subclasses as the store does
     (:class:`~tui.session.DatabaseBusyError` for a database locked past the
-    reader's busy timeout).
+    reader's busy timeout). What ``previous`` searches kept of the
+    transcripts that did not change is kept for this reading's.
     """
+    reading = _read(reader, previous, mirror, only, count=count)
+    if (
+        previous is not None
+        and previous._search_index
+        and reading is not previous
+        and reading.counted
+        and previous.transcripts == reading.transcripts
+    ):
+        held = previous._search_index[0]
+        reading._search_index.append(held.carried(previous._files, reading._files, reading._names))
+    return reading
+
+
+def _read(
+    reader: SessionStoreSQLite,
+    previous: SQLiteReading | None = None,
+    mirror: RowMirror | None = None,
+    only: Collection[str] | None = None,
+    *,
+    count: bool = True,
+) -> SQLiteReading:
+    """:func:`read_sqlite` but for what its searches keep."""
     version = reader.data_version()
     if version is None:  # no database (yet)
         return _empty(reader, previous)

@@ -39,6 +39,7 @@ from ..text_search import (
 )
 from .schema import TABLE
 from .store import SessionStoreSQLite, fetch
+from .transcript_counts import TranscriptFile
 
 
 class SQLiteReading(Protocol):
@@ -114,6 +115,23 @@ class TranscriptIndex:
             return b""
 
 
+    def carried(
+        self, before: Mapping[str, TranscriptFile], after: Mapping[str, TranscriptFile], names: Mapping[str, str]
+    ) -> TranscriptIndex:
+        """This index for a later reading: the transcripts that did not change between the
+        two readings' scans (``before``, ``after``: name → what each saw), and what the last
+        search found in them, for the sessions ``names`` (id → transcript name) still has."""
+        index = TranscriptIndex(self.directory)
+        for name, data in dict(self.lowered).items():  # (a copy: a search of the last reading may still add)
+            seen = after.get(name)
+            if seen is not None and before.get(name) == seen and len(data) == seen.size:
+                index.lowered[name] = data
+        if self.last is not None:
+            held = {sid: line for sid, line in self.last.held.items() if names.get(sid) in index.lowered}
+            index.last = _Last(self.last.folded, held)
+        return index
+
+
 def search_index(reading: SQLiteReading) -> TranscriptIndex:
     """The reading's :class:`TranscriptIndex`, made at its first search."""
     held = reading._search_index
@@ -152,6 +170,8 @@ def search_sqlite(
             held[session_id] = line
     if cancelled():
         return None
+    if last is not None and last.folded == folded:  # the same needle among some sessions (changed ones)
+        held = {**{sid: line for sid, line in last.held.items() if sid not in wanted}, **held}
     index.last = _Last(folded, held)
     return frozenset(found)
 
