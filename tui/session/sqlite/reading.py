@@ -173,7 +173,7 @@ def read_sqlite(
     reader's busy timeout). What ``previous`` searches kept of the
     transcripts that did not change is kept for this reading's.
     """
-    reading = _read(reader, previous, mirror, only, count=count)
+    reading = _read(reader, previous, mirror, only, count)
     if (
         previous is not None
         and previous._search_index
@@ -187,12 +187,7 @@ def read_sqlite(
 
 
 def _read(
-    reader: SessionStoreSQLite,
-    previous: SQLiteReading | None = None,
-    mirror: RowMirror | None = None,
-    only: Collection[str] | None = None,
-    *,
-    count: bool = True,
+    reader: SessionStoreSQLite, previous: SQLiteReading | None, mirror: RowMirror | None, only: Collection[str] | None, count: bool
 ) -> SQLiteReading:
     """:func:`read_sqlite` but for what its searches keep."""
     version = reader.data_version()
