@@ -10,14 +10,19 @@ What is searched and how far a byte match goes: :mod:`..text_search`. Here:
   found in their row: each file's bytes, ASCII-lowered, are searched for
   each way JSON writes an ASCII needle (``<`` as is or as ``\\u003c``: see
   :func:`~..text_search.written_forms`), else for its plain run, and only
-  the lines a hit is on are decoded, as stored, to confirm. The lowered bytes are kept with the reading (:class:`TranscriptIndex`,
-  made at its first search, or ahead by ``prepare_search``), so that the
-  next keystroke reads no file; so is the first line of each session that
-  held the last needle: a needle that extends it (a character typed) is
-  looked for in that line first, and from there on.
+  the lines a hit is on are decoded, as stored, to confirm.
 
-Rows are as stored when searched; transcripts as they were at the reading's
-first search (a transcript that grows makes a new reading, searched anew).
+The lowered bytes are kept with the reading (:class:`TranscriptIndex`, made
+at its first search or ahead by ``prepare_search``), so that the next
+keystroke reads no file to find; so is the first line of each session that
+held the last needle: a needle that extends it (a character typed) is
+looked for in that line first, and from there on. A later reading keeps
+both for the transcripts that did not change between the two readings'
+scans (:meth:`TranscriptIndex.carried`).
+
+Rows are as stored when searched; transcripts as they were when first
+searched in this line of readings (a transcript that grows makes a new
+reading, which reads it again).
 """
 
 from __future__ import annotations
