@@ -253,6 +253,7 @@ async def test_t_toggles_every_time_between_the_local_zone_and_utc_named_once_in
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert app.tree.select_session(session_id(1))  # created 11:50Z, first message 11:53Z
+        await wait_until(pilot, lambda: app.detail.session_id == session_id(1), what="the detail of session 1")
         await settle(pilot)
 
         def shown() -> tuple[str, str, str]:
