@@ -14,10 +14,10 @@ What holds between session-tui processes (any number, processes or threads):
 * no reading is ever taken for foreign: the identity is recorded before the
   rename, and the last :data:`KEEP` identities are kept, so a reader that
   races a rename finds whichever version it opened, old or new. The record
-  also counts every commit; a reader reads it before it opens the file and
-  again after, and a version missing from a record that more commits than
-  it keeps went by in between (a reader descheduled on a busy machine while
-  our writers commit) is not called foreign: it may have been ours;
+  also counts every commit, and a reader reads it before it opens the file
+  and again after: a version missing from it after as many commits as it
+  keeps went by in between (a reader descheduled on a busy machine while
+  our writers commit) is not called foreign, as it may have been ours;
 * every write is a read-modify-write of the latest version under the lock,
   so no session-tui process undoes another's change.
 
@@ -187,7 +187,7 @@ class WriterRecord:
             foreign = doc["foreign_ns"]
             foreign_ns = None if foreign is None else int(foreign)
             commits = int(doc.get("commits", 0))
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError):
             return None
         return cls(ours=ours[-KEEP:], foreign_ns=foreign_ns, commits=commits)
 

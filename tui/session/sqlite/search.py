@@ -104,21 +104,17 @@ class TranscriptIndex:
             self.lowered[name] = data
         return data
 
-    def load(self, names: Iterable[str], cancelled: Cancelled = never) -> bool:
-        """Read and lower every transcript of ``names`` now; False if cancelled on the way."""
-        for count, name in enumerate(names):
-            if count % CHECK_EVERY == 0 and cancelled():
-                return False
+    def load(self, names: Iterable[str]) -> None:
+        """Read and lower every transcript of ``names`` now."""
+        for name in names:
             self.lowered_bytes(name)
-        return True
 
     def stored(self, name: str) -> bytes:
         """The file's bytes as stored now (append-only: the offsets of the lowered bytes hold)."""
         try:
             return (self.directory / name).read_bytes()
         except OSError:
-            return b""
-
+            return _UNREADABLE
 
     def carried(
         self, before: Mapping[str, TranscriptFile], after: Mapping[str, TranscriptFile], names: Mapping[str, str]
